@@ -1,0 +1,38 @@
+// Package bctrlsim is an in-memory simulator of the bctrl invocations API:
+// create, get, cancel and the /wait long-poll, as an http.Handler.
+//
+// Contract: every create body is validated against the request schema of
+// the OpenAPI text we were given (embedded as openapi.yaml) with a real JSON
+// Schema validator; a violation answers 400 with an error envelope whose
+// message and details name each offending field. Objects in that schema
+// that list properties are treated as closed, so unknown fields are
+// rejected too. Requests need "Authorization: Bearer <key>" (401
+// otherwise); unknown invocation ids answer 404; space and runtime ids must
+// be uuids (404 otherwise).
+//
+// Idempotency: a create with an idempotencyKey already seen answers 202
+// with the same invocation when the body (and path) is the same, and 409
+// when it differs.
+//
+// Lifecycle, on the simulator's Clock, in units of Options.Step (default
+// 1s): queued for one step, dispatching for one step, running for N agent
+// steps (progress, stepCount and lastHeartbeatAt advance every step), then
+// the outcome. A cancel moves a live invocation to cancelling and, one step
+// later, to cancelled; cancelling an ended invocation returns it unchanged.
+// /wait answers as soon as the invocation ends, or after timeoutMs (default
+// 30s, at most 60s) of clock time.
+//
+// Choosing outcomes, the way card numbers choose outcomes in a payment
+// sandbox: put a marker in the instruction, or a key in metadata.
+//
+//	sim:succeeded (default) | sim:failed | sim:timed_out | sim:hang   the outcome
+//	sim:steps=N                                                      N agent steps (default 5)
+//	metadata {"simOutcome": "failed", "simSteps": 8}                 the same, by metadata
+//
+// Faults: QueueFaults makes the next requests of a route fail in a given
+// way, RandomFaults makes a share of all requests fail. The kinds are
+// FaultServerError (5xx), FaultRateLimit (429 with Retry-After), FaultDrop
+// (connection closed before handling), FaultDropAfterCommit (handled, then
+// the connection closed: a create is stored but never acknowledged),
+// FaultSlow (answer delayed) and FaultMalformed (200 with truncated JSON).
+package bctrlsim

@@ -1,0 +1,9 @@
+// Package bctrl is a small client for the bctrl invocations API: create, get,
+// cancel and wait on durable browser-agent invocations, plus a helper that
+// follows an invocation until it ends.
+//
+// It knows nothing about MCP. Struct tags named jsonschema only describe the
+// wire types for the schema generator; this package never imports it.
+//
+// API reference: https://platform.bctrl.ai/api/api-reference/invocations/create
+package bctrl

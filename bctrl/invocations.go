@@ -1,0 +1,93 @@
+package bctrl
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// CreateInvocation starts an invocation in a runtime. It fills in req's
+// operation (agent.execute) and a uuid idempotency key when they are empty,
+// so the caller can read the key back and every retry, ours or the caller's,
+// reaches the same invocation instead of starting a second one.
+func (c *Client) CreateInvocation(ctx context.Context, spaceID, runtimeID string, req *CreateInvocationRequest) (*Invocation, error) {
+	if req.Operation == "" {
+		req.Operation = OperationAgentExecute
+	}
+	if req.IdempotencyKey == "" {
+		req.IdempotencyKey = uuid.NewString()
+	}
+	if spaceID == "" || runtimeID == "" {
+		return nil, errors.New("bctrl: create invocation: space id and runtime id are required")
+	}
+	path := "/v1/spaces/" + url.PathEscape(spaceID) + "/runtimes/" + url.PathEscape(runtimeID) + "/invocations"
+	inv := new(Invocation)
+	if err := c.do(ctx, call{method: "POST", path: path, body: req}, inv); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// GetInvocation returns the current state of an invocation.
+func (c *Client) GetInvocation(ctx context.Context, id string) (*Invocation, error) {
+	inv := new(Invocation)
+	if err := c.do(ctx, call{method: "GET", path: invocationPath(id)}, inv); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// CancelInvocation asks the platform to cancel an invocation and returns its state.
+func (c *Client) CancelInvocation(ctx context.Context, id string) (*Invocation, error) {
+	inv := new(Invocation)
+	if err := c.do(ctx, call{method: "POST", path: invocationPath(id) + "/cancel"}, inv); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// WaitInvocation makes one call of the /wait long-poll: the server answers
+// as soon as the invocation ends, or with its current state after timeout.
+func (c *Client) WaitInvocation(ctx context.Context, id string, timeout time.Duration) (*Invocation, error) {
+	var out waitResponse
+	body := map[string]int64{"timeoutMs": timeout.Milliseconds()}
+	if err := c.do(ctx, call{method: "POST", path: invocationPath(id) + "/wait", body: body, extra: timeout}, &out); err != nil {
+		return nil, err
+	}
+	return out.invocation(), nil
+}
+
+func invocationPath(id string) string { return "/v1/invocations/" + url.PathEscape(id) }
+
+// waitResponse accepts the invocation either bare or nested under
+// "invocation": the published docs show the schema name but not its shape.
+type waitResponse struct {
+	Invocation
+	Nested *Invocation `json:"invocation"`
+}
+
+func (w *waitResponse) invocation() *Invocation {
+	if w.Nested != nil {
+		return w.Nested
+	}
+	return &w.Invocation
+}
+
+// UnmarshalJSON keeps the bare and the nested form apart.
+func (w *waitResponse) UnmarshalJSON(data []byte) error {
+	var probe struct {
+		Nested json.RawMessage `json:"invocation"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return err
+	}
+	if len(probe.Nested) > 0 && string(probe.Nested) != "null" {
+		w.Nested = new(Invocation)
+		return json.Unmarshal(probe.Nested, w.Nested)
+	}
+	return json.Unmarshal(data, &w.Invocation)
+}
