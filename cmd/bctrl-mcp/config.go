@@ -1,0 +1,129 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/bctrlhq/bctrl-mcp/bctrl"
+	"github.com/google/uuid"
+)
+
+// buildVersion is set with -ldflags "-X main.buildVersion=v1.2.3".
+var buildVersion = ""
+
+func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "dev"
+}
+
+// config is everything the serve command reads from flags and environment.
+type config struct {
+	apiKey    string
+	baseURL   string
+	spaceID   string
+	runtimeID string
+	readOnly  bool
+	simulate  bool
+	logLevel  slog.Level
+}
+
+// parseConfig reads flags over environment defaults and checks them. The
+// key comes only from the environment, so it never shows in a process list.
+func parseConfig(name string, args []string, stderr io.Writer, getenv func(string) string) (config, error) {
+	fs := flag.NewFlagSet("bctrl-mcp "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	var cfg config
+	var level string
+	fs.StringVar(&cfg.baseURL, "base-url", envOr(getenv, "BCTRL_BASE_URL", bctrl.DefaultBaseURL), "API base URL")
+	fs.StringVar(&cfg.spaceID, "space-id", getenv("BCTRL_SPACE_ID"), "default space id")
+	fs.StringVar(&cfg.runtimeID, "runtime-id", getenv("BCTRL_RUNTIME_ID"), "default runtime id")
+	readOnly, err := envBool(getenv, "BCTRL_READ_ONLY")
+	if err != nil {
+		return cfg, err
+	}
+	simulate, err := envBool(getenv, "BCTRL_SIMULATE")
+	if err != nil {
+		return cfg, err
+	}
+	fs.BoolVar(&cfg.readOnly, "read-only", readOnly, "register only read-only tools")
+	fs.BoolVar(&cfg.simulate, "simulate", simulate, "use the built-in simulator")
+	fs.StringVar(&level, "log-level", envOr(getenv, "BCTRL_LOG_LEVEL", "info"), "stderr log level")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := cfg.logLevel.UnmarshalText([]byte(level)); err != nil {
+		return cfg, fmt.Errorf("--log-level / BCTRL_LOG_LEVEL %q: use debug, info, warn or error", level)
+	}
+	cfg.apiKey = strings.TrimSpace(getenv("BCTRL_API_KEY"))
+	return cfg, cfg.check()
+}
+
+// check rejects a configuration the server cannot work with.
+func (c *config) check() error {
+	if c.simulate {
+		c.spaceID = firstSet(c.spaceID, simSpaceID)
+		c.runtimeID = firstSet(c.runtimeID, simRuntimeID)
+	} else {
+		if c.apiKey == "" {
+			return errors.New("BCTRL_API_KEY is not set: put your bctrl API key in the environment of the MCP server (or use --simulate)")
+		}
+		if _, err := bctrl.ParseBaseURL(c.baseURL); err != nil {
+			return fmt.Errorf("--base-url / BCTRL_BASE_URL: %v", err)
+		}
+	}
+	if strings.ContainsAny(c.apiKey, " \t\r\n") {
+		return errors.New("BCTRL_API_KEY contains white space; check how it was pasted")
+	}
+	for _, id := range []struct{ name, value string }{{"BCTRL_SPACE_ID / --space-id", c.spaceID}, {"BCTRL_RUNTIME_ID / --runtime-id", c.runtimeID}} {
+		if id.value == "" && !c.readOnly {
+			return fmt.Errorf("%s is not set: create_invocation needs a default space and runtime (a call may still pass its own); set it, or use --read-only", id.name)
+		}
+		if id.value != "" && uuid.Validate(id.value) != nil {
+			return fmt.Errorf("%s %q is not a uuid", id.name, id.value)
+		}
+	}
+	return nil
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(getenv func(string) string, key string) (bool, error) {
+	v := strings.TrimSpace(getenv(key))
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q: use true or false", key, v)
+	}
+	return b, nil
+}
+
+func firstSet(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

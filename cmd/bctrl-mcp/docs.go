@@ -1,0 +1,108 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/bctrlhq/bctrl-mcp/tools"
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// Markers around the generated tool reference in README.md.
+const (
+	docsStart = "<!-- START AUTOMATED TOOLS -->"
+	docsEnd   = "<!-- END AUTOMATED TOOLS -->"
+)
+
+func docsCmd(stdout, stderr io.Writer) int {
+	text, err := toolDocs()
+	if err != nil {
+		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
+		return 1
+	}
+	fmt.Fprint(stdout, text)
+	return 0
+}
+
+// toolDocs renders the tool reference from the registry, so the README cannot drift from the code.
+func toolDocs() (string, error) {
+	list, err := tools.List(false)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, t := range list {
+		a := t.Annotations
+		fmt.Fprintf(&b, "### `%s` — %s\n\n%s\n\n", t.Name, a.Title, t.Description)
+		fmt.Fprintf(&b, "Hints: readOnly=%v, destructive=%v, idempotent=%v, openWorld=%v.\n\n", *a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint, *a.OpenWorldHint)
+		params, err := paramLines(t)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString("| parameter | type | required | description |\n|---|---|---|---|\n")
+		b.WriteString(params)
+		b.WriteString("\n")
+	}
+	b.WriteString("Every result carries `structuredContent` (the invocation with all API fields, plus `terminal`, `next` and, for creates, `idempotencyKey`) and a short text. Full schemas: `bctrl-mcp schema [tool]`.\n")
+	return b.String(), nil
+}
+
+type propDoc struct {
+	Type        string                     `json:"type"`
+	Description string                     `json:"description"`
+	Enum        []any                      `json:"enum"`
+	AnyOf       []propDoc                  `json:"anyOf"`
+	Title       string                     `json:"title"`
+	Properties  map[string]json.RawMessage `json:"properties"`
+}
+
+// paramLines renders one table row per top-level input property; for
+// provider unions it lists each provider's fields.
+func paramLines(t mcp.Tool) (string, error) {
+	var s struct {
+		Properties map[string]propDoc `json:"properties"`
+		Required   []string           `json:"required"`
+	}
+	if err := json.Unmarshal(t.RawInputSchema, &s); err != nil {
+		return "", err
+	}
+	names := make([]string, 0, len(s.Properties))
+	for n := range s.Properties {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		p := s.Properties[n]
+		typ, desc := p.Type, p.Description
+		if len(p.Enum) > 0 {
+			vals := make([]string, len(p.Enum))
+			for i, v := range p.Enum {
+				vals[i] = fmt.Sprint(v)
+			}
+			typ += " (" + strings.Join(vals, ", ") + ")"
+		}
+		if len(p.AnyOf) > 0 {
+			typ = "object"
+			for _, alt := range p.AnyOf {
+				fields := make([]string, 0, len(alt.Properties))
+				for f := range alt.Properties {
+					fields = append(fields, f)
+				}
+				sort.Strings(fields)
+				desc += fmt.Sprintf(" %s: %s.", alt.Title, strings.Join(fields, ", "))
+			}
+		}
+		req := "no"
+		for _, r := range s.Required {
+			if r == n {
+				req = "yes"
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", n, typ, req, strings.ReplaceAll(desc, "|", "\\|"))
+	}
+	return b.String(), nil
+}

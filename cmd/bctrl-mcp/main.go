@@ -1,0 +1,84 @@
+// Command bctrl-mcp is an MCP server (stdio) that lets AI assistants run
+// durable browser-agent invocations on bctrl and follow them to the end.
+//
+//	bctrl-mcp               serve MCP over stdio (default)
+//	bctrl-mcp demo          scripted run against the built-in simulator
+//	bctrl-mcp sim           the simulator as a standalone HTTP server
+//	bctrl-mcp schema [tool] print the published tool schemas
+//	bctrl-mcp docs          print the README's tool reference
+//	bctrl-mcp version       print the version
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// exitUsage is the exit code for bad flags or configuration.
+const exitUsage = 2
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and returns the exit code. Only the serve
+// path touches stdin and stdout, and there stdout carries JSON-RPC only.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "bctrl-mcp: internal error: %v\n", r)
+			code = 1
+		}
+	}()
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve", "stdio":
+		return serveCmd(ctx, args, stdin, stdout, stderr, getenv)
+	case "demo":
+		return demoCmd(ctx, args, stdout, stderr, getenv)
+	case "sim":
+		return simCmd(ctx, args, stderr, getenv)
+	case "schema":
+		return schemaCmd(args, stdout, stderr)
+	case "docs":
+		return docsCmd(stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "bctrl-mcp", version())
+		return 0
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "bctrl-mcp: unknown command %q; run bctrl-mcp help\n", cmd)
+	return exitUsage
+}
+
+const usage = `bctrl-mcp: run bctrl browser-agent invocations from an MCP client.
+
+Commands:
+  bctrl-mcp [flags]          serve MCP over stdio (the default)
+  bctrl-mcp demo             scripted end-to-end run against the built-in simulator
+  bctrl-mcp sim [--addr A]   serve the simulator over HTTP (default 127.0.0.1:8787)
+  bctrl-mcp schema [tool]    print the published input/output schemas
+  bctrl-mcp docs             print the tool reference (Markdown)
+  bctrl-mcp version          print the version
+
+Serve flags (each has an environment twin):
+  --base-url     BCTRL_BASE_URL     API base URL (default https://api.bctrl.ai)
+  --space-id     BCTRL_SPACE_ID     default space for create_invocation (uuid)
+  --runtime-id   BCTRL_RUNTIME_ID   default runtime for create_invocation (uuid)
+  --read-only    BCTRL_READ_ONLY    register only get_invocation
+  --simulate     BCTRL_SIMULATE     use the built-in simulator instead of the network
+  --log-level    BCTRL_LOG_LEVEL    stderr log level: debug, info, warn, error (default info)
+  (no flag)      BCTRL_API_KEY      API key; required unless simulating; never a flag
+`

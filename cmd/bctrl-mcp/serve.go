@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/bctrlhq/bctrl-mcp/bctrl"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
+	"github.com/bctrlhq/bctrl-mcp/tools"
+	"github.com/bctrlhq/bctrl-mcp/tools/mcpstdio"
+)
+
+// Ids the simulator uses when no default space or runtime is configured.
+const (
+	simSpaceID   = "5b0c1a2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+	simRuntimeID = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+	simAPIKey    = "bctrl_simulated_key"
+)
+
+func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, err := parseConfig("serve", args, stderr, getenv)
+	if err != nil {
+		return configError(stderr, err)
+	}
+	speed, err := simSpeed(getenv)
+	if err != nil {
+		return configError(stderr, err)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	deps := tools.Deps{DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger}
+	baseURL, apiKey := cfg.baseURL, cfg.apiKey
+	if cfg.simulate {
+		url, stop, err := startSimulator(speed)
+		if err != nil {
+			fmt.Fprintf(stderr, "bctrl-mcp: start simulator: %v\n", err)
+			return 1
+		}
+		defer stop()
+		baseURL, apiKey = url, simAPIKey
+		// Refresh at least once per simulated step so every step is reported.
+		deps.Follow.Slice = min(4*time.Second, time.Duration(float64(time.Second)/speed))
+	}
+	client, err := bctrl.NewClient(bctrl.WithBaseURL(baseURL), bctrl.WithAPIKey(apiKey), bctrl.WithUserAgent("bctrl-mcp/"+version()))
+	if err != nil {
+		return configError(stderr, err)
+	}
+	deps.API = client
+	srv, err := tools.NewServer("bctrl-mcp", version(), deps)
+	if err != nil {
+		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
+		return 1
+	}
+	logger.Info("serving MCP on stdio", "version", version(), "baseURL", baseURL, "simulate", cfg.simulate, "readOnly", cfg.readOnly)
+	if err := mcpstdio.Serve(ctx, srv, stdin, stdout, mcpstdio.Options{Logger: logger}); err != nil {
+		logger.Error("stdio transport stopped", "error", err)
+		return 1
+	}
+	logger.Info("stdio closed; exiting")
+	return 0
+}
+
+// configError prints a one-line configuration error and returns the usage exit code.
+func configError(stderr io.Writer, err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
+	return exitUsage
+}
+
+// simSpeed reads BCTRL_SIM_SPEED: how much faster than wall time the simulator runs (default 1).
+func simSpeed(getenv func(string) string) (float64, error) {
+	v := getenv("BCTRL_SIM_SPEED")
+	if v == "" {
+		return 1, nil
+	}
+	var speed float64
+	if _, err := fmt.Sscan(v, &speed); err != nil || speed <= 0 || speed > 1000 {
+		return 0, fmt.Errorf("BCTRL_SIM_SPEED=%q: use a number from 0 to 1000", v)
+	}
+	return speed, nil
+}
+
+// startSimulator serves a simulator on a loopback port and returns its base URL.
+func startSimulator(speed float64) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	sim := bctrlsim.New(bctrlsim.Options{APIKey: simAPIKey, Clock: &bctrlsim.RealClock{Speed: speed}})
+	hs := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = hs.Close() }, nil
+}

@@ -1,0 +1,65 @@
+// Package schema holds the tool input and output types and generates their
+// JSON Schemas with invopop/jsonschema, in a form every major MCP client
+// accepts: an inline object at the root, no $ref, no top-level unions.
+package schema
+
+import (
+	"encoding/json"
+
+	"github.com/bctrlhq/bctrl-mcp/bctrl"
+)
+
+// Wait bounds shared by the tools, in seconds. Claude Desktop ends a tool
+// call after about 60 s, so a single call never waits longer than 50 s.
+const (
+	MaxWaitSeconds           = 50
+	DefaultCreateWaitSeconds = 20
+)
+
+// CreateInvocationInput is the create_invocation input: the API request body
+// plus where to run it and how long to wait.
+type CreateInvocationInput struct {
+	SpaceID     string `json:"spaceId,omitempty" jsonschema:"format=uuid,description=Space to run in. Optional when the server has a default space."`
+	RuntimeID   string `json:"runtimeId,omitempty" jsonschema:"format=uuid,description=Live runtime (cloud browser) to run in. Optional when the server has a default runtime."`
+	WaitSeconds *int   `json:"waitSeconds,omitempty" jsonschema:"minimum=0,maximum=50,default=20,description=Seconds to wait for the invocation to finish before returning its current state (0-50). If it is still running call get_invocation."`
+	bctrl.CreateInvocationRequest
+}
+
+// UnmarshalJSON decodes the tool fields and the request body separately,
+// because the embedded request brings its own UnmarshalJSON.
+func (in *CreateInvocationInput) UnmarshalJSON(data []byte) error {
+	var tool struct {
+		SpaceID     string `json:"spaceId"`
+		RuntimeID   string `json:"runtimeId"`
+		WaitSeconds *int   `json:"waitSeconds"`
+	}
+	if err := json.Unmarshal(data, &tool); err != nil {
+		return err
+	}
+	var req bctrl.CreateInvocationRequest
+	if err := json.Unmarshal(data, &req); err != nil {
+		return err
+	}
+	*in = CreateInvocationInput{SpaceID: tool.SpaceID, RuntimeID: tool.RuntimeID, WaitSeconds: tool.WaitSeconds, CreateInvocationRequest: req}
+	return nil
+}
+
+// GetInvocationInput is the get_invocation input.
+type GetInvocationInput struct {
+	InvocationID string `json:"invocationId" jsonschema:"required,format=uuid,description=Id returned by create_invocation."`
+	WaitSeconds  *int   `json:"waitSeconds,omitempty" jsonschema:"minimum=0,maximum=50,default=0,description=Seconds to wait for the invocation to finish (0-50); it returns as soon as it ends. 0 answers at once."`
+}
+
+// CancelInvocationInput is the cancel_invocation input.
+type CancelInvocationInput struct {
+	InvocationID string `json:"invocationId" jsonschema:"required,format=uuid,description=Id of the invocation to cancel."`
+}
+
+// InvocationOutput is every tool's structured result: the invocation with
+// all its API fields, whether it has ended, and what to call next.
+type InvocationOutput struct {
+	bctrl.Invocation
+	Terminal       bool   `json:"terminal" jsonschema:"required,description=True once the invocation has ended (succeeded/failed/cancelled/timed_out) and will not change."`
+	Next           string `json:"next" jsonschema:"required,description=What to call next."`
+	IdempotencyKey string `json:"idempotencyKey,omitempty" jsonschema:"description=Key the create used; pass it again to retry the create without starting a second invocation."`
+}

@@ -1,0 +1,29 @@
+package tools
+
+import (
+	"context"
+
+	"github.com/bctrlhq/bctrl-mcp/schema"
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+func (ts *toolset) cancelInvocation() definition {
+	tool := ts.newTool(schema.ToolCancel, "Cancel a browser-agent invocation",
+		"Ask bctrl to cancel a running invocation and return its state (usually cancelling, then cancelled). "+
+			"Cancelling an invocation that has already ended changes nothing. Call get_invocation to see it end.",
+		hints{readOnly: false, destructive: true, idempotent: true, openWorld: true})
+	return definition{tool: tool, handler: ts.handleCancel}
+}
+
+func (ts *toolset) handleCancel(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	var in schema.CancelInvocationInput
+	if bad := ts.decodeArgs(schema.ToolCancel, req, &in); bad != nil {
+		return bad, nil
+	}
+	inv, err := ts.deps.API.CancelInvocation(ctx, in.InvocationID)
+	if err != nil {
+		return apiFailure("cancel_invocation", err, ""), nil
+	}
+	ts.deps.Logger.Info("invocation cancel requested", "invocationId", inv.ID, "status", inv.Status)
+	return invocationResult(inv, "", ""), nil
+}

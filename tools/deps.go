@@ -1,0 +1,51 @@
+// Package tools defines the MCP tools of bctrl-mcp (create_invocation,
+// get_invocation, cancel_invocation), each next to its handler, and
+// registers them on an mcp-go server.
+package tools
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/bctrlhq/bctrl-mcp/bctrl"
+	"github.com/bctrlhq/bctrl-mcp/schema"
+)
+
+// InvocationsAPI is the part of the bctrl client the tools use; *bctrl.Client implements it.
+type InvocationsAPI interface {
+	CreateInvocation(ctx context.Context, spaceID, runtimeID string, req *bctrl.CreateInvocationRequest) (*bctrl.Invocation, error)
+	GetInvocation(ctx context.Context, id string) (*bctrl.Invocation, error)
+	CancelInvocation(ctx context.Context, id string) (*bctrl.Invocation, error)
+	FollowInvocation(ctx context.Context, id string, wait time.Duration, opts bctrl.FollowOptions) (*bctrl.Invocation, error)
+}
+
+// Deps is everything the tools need, passed in by the caller.
+type Deps struct {
+	API InvocationsAPI
+	// DefaultSpaceID and DefaultRuntimeID are used when create_invocation omits them.
+	DefaultSpaceID   string
+	DefaultRuntimeID string
+	// ReadOnly registers only get_invocation.
+	ReadOnly bool
+	// Follow tunes how waits poll; zero values pick the client's defaults.
+	Follow bctrl.FollowOptions
+	// Heartbeat is the longest gap between progress notifications while waiting (default 4s).
+	Heartbeat time.Duration
+	// Logger receives server-side logs (stderr); nil discards them.
+	Logger *slog.Logger
+}
+
+// toolset is the shared state of the registered tools.
+type toolset struct {
+	deps      Deps
+	validator *schema.Validator
+	published map[string]schema.Tool
+}
+
+func (d *Deps) heartbeat() time.Duration {
+	if d.Heartbeat <= 0 {
+		return 4 * time.Second
+	}
+	return d.Heartbeat
+}

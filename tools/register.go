@@ -1,0 +1,108 @@
+package tools
+
+import (
+	"fmt"
+	"log/slog"
+	"io"
+
+	"github.com/bctrlhq/bctrl-mcp/schema"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// Instructions tell the assistant how the tools fit together.
+const Instructions = "Run durable browser-agent work (Stagehand or browser-use) in a bctrl cloud browser. " +
+	"Call create_invocation to start it; it waits up to waitSeconds (default 20) and returns the current state. " +
+	"While `terminal` is false, call get_invocation with waitSeconds up to 50 to keep following it; " +
+	"call cancel_invocation to stop it. Retrying a create with the same idempotencyKey never starts a second invocation."
+
+// NewServer builds the MCP server with the tools registered.
+func NewServer(name, version string, deps Deps) (*server.MCPServer, error) {
+	s := server.NewMCPServer(name, version,
+		server.WithToolCapabilities(false),
+		server.WithLogging(),
+		server.WithRecovery(),
+		server.WithInstructions(Instructions),
+	)
+	if err := Register(s, deps); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Register adds the tools to s: all three, or only get_invocation when deps.ReadOnly.
+func Register(s *server.MCPServer, deps Deps) error {
+	if deps.API == nil {
+		return fmt.Errorf("tools: no API client")
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	validator, err := schema.NewValidator()
+	if err != nil {
+		return err
+	}
+	published, err := schema.Published()
+	if err != nil {
+		return err
+	}
+	ts := &toolset{deps: deps, validator: validator, published: published}
+	for _, def := range ts.definitions() {
+		if deps.ReadOnly && !readOnlyTool(def.tool) {
+			continue
+		}
+		s.AddTool(def.tool, def.handler)
+	}
+	return nil
+}
+
+// definition is a tool and its handler.
+type definition struct {
+	tool    mcp.Tool
+	handler server.ToolHandlerFunc
+}
+
+func (ts *toolset) definitions() []definition {
+	return []definition{ts.createInvocation(), ts.getInvocation(), ts.cancelInvocation()}
+}
+
+// hints are the four annotation hints, all set explicitly: mcp-go's defaults
+// would advertise every tool as destructive.
+type hints struct{ readOnly, destructive, idempotent, openWorld bool }
+
+// newTool builds a tool with its published raw schemas and explicit annotations.
+func (ts *toolset) newTool(name, title, description string, h hints) mcp.Tool {
+	t := mcp.NewTool(name,
+		mcp.WithDescription(description),
+		mcp.WithTitleAnnotation(title),
+		mcp.WithReadOnlyHintAnnotation(h.readOnly),
+		mcp.WithDestructiveHintAnnotation(h.destructive),
+		mcp.WithIdempotentHintAnnotation(h.idempotent),
+		mcp.WithOpenWorldHintAnnotation(h.openWorld),
+	)
+	t.InputSchema = mcp.ToolInputSchema{} // NewTool pre-fills it, which conflicts with a raw schema
+	t.RawInputSchema = ts.published[name].Input
+	t.RawOutputSchema = ts.published[name].Output
+	return t
+}
+
+func readOnlyTool(t mcp.Tool) bool {
+	return t.Annotations.ReadOnlyHint != nil && *t.Annotations.ReadOnlyHint
+}
+
+// List returns the tool definitions as a client sees them, for docs and
+// schema printing; it needs no API client.
+func List(readOnly bool) ([]mcp.Tool, error) {
+	published, err := schema.Published()
+	if err != nil {
+		return nil, err
+	}
+	ts := &toolset{published: published}
+	var out []mcp.Tool
+	for _, def := range ts.definitions() {
+		if !readOnly || readOnlyTool(def.tool) {
+			out = append(out, def.tool)
+		}
+	}
+	return out, nil
+}
