@@ -107,13 +107,14 @@ func (r *statusReporter) sendProgress() {
 	r.sentAt = time.Now()
 }
 
-// nextProgress keeps progress strictly increasing while tracking the agent's
-// step: it jumps to the current step, creeps by at most 0.01 on heartbeats
-// within a step, and reaches total (or one more) when the invocation ends.
+// nextProgress keeps progress strictly increasing while tracking the
+// agent's completed steps: it jumps when a step completes, creeps by at most
+// 0.01 on heartbeats within a step, and reaches total (or one more) when
+// the invocation ends.
 func nextProgress(prev float64, inv *bctrl.Invocation, total int64) float64 {
-	base := float64(inv.StepCount)
+	base := float64(max(inv.StepCount-1, 0))
 	if inv.Progress != nil && inv.Progress.Step > 0 {
-		base = float64(inv.Progress.Step)
+		base = float64(inv.Progress.Step - 1)
 	}
 	if inv.Status.Terminal() {
 		base = max(base, float64(total), math.Floor(prev)+1)

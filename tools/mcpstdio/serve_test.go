@@ -1,0 +1,175 @@
+package mcpstdio_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bctrlhq/bctrl-mcp/bctrl"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
+	"github.com/bctrlhq/bctrl-mcp/tools"
+	"github.com/bctrlhq/bctrl-mcp/tools/mcpstdio"
+	"github.com/mark3labs/mcp-go/server"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const (
+	key     = "k"
+	space   = "6f1c2a8e-0d4b-4c3e-9b7a-1e2f3a4b5c6d"
+	runtime = "7a2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d"
+)
+
+func newServer(t *testing.T) *server.MCPServer {
+	t.Helper()
+	sim := httptest.NewServer(bctrlsim.New(bctrlsim.Options{APIKey: key, Clock: &bctrlsim.RealClock{Speed: 200}}))
+	t.Cleanup(sim.Close)
+	c, err := bctrl.NewClient(bctrl.WithBaseURL(sim.URL), bctrl.WithAPIKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := tools.NewServer("bctrl-mcp", "test", tools.Deps{API: c, DefaultSpaceID: space, DefaultRuntimeID: runtime,
+		Follow: bctrl.FollowOptions{Slice: 5 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// session runs Serve on pipes and returns a line writer and every line written, once input ends.
+func session(t *testing.T, s *server.MCPServer, input func(send func(string), next func() map[string]any)) []map[string]any {
+	t.Helper()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- mcpstdio.Serve(t.Context(), s, inR, outW, mcpstdio.Options{})
+		_ = outW.Close()
+	}()
+	var all []map[string]any
+	sc := bufio.NewScanner(outR)
+	sc.Buffer(nil, 16<<20)
+	next := func() map[string]any {
+		if !sc.Scan() {
+			t.Fatalf("output ended early: %v", sc.Err())
+		}
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil || m["jsonrpc"] != "2.0" {
+			t.Fatalf("not JSON-RPC on stdout: %q", sc.Text())
+		}
+		all = append(all, m)
+		return m
+	}
+	send := func(line string) {
+		if _, err := io.WriteString(inW, line+"\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	input(send, next)
+	_ = inW.Close()
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("not JSON on stdout: %q", sc.Text())
+		}
+		all = append(all, m)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+func initialize(send func(string), next func() map[string]any) {
+	send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"pipe","version":"1"}}}`)
+	next()
+	send(`{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	send(`{"jsonrpc":"2.0","id":"lvl","method":"logging/setLevel","params":{"level":"info"}}`)
+	next()
+}
+
+// TestNoNotificationAfterItsResponse is the wire-order proof: over real
+// pipes, no progress or log notification of a call may follow the call's
+// response. mcp-go's own stdio transport fails this (see the package doc).
+func TestNoNotificationAfterItsResponse(t *testing.T) {
+	const runs = 50
+	s := newServer(t)
+	for run := range runs {
+		lines := session(t, s, func(send func(string), next func() map[string]any) {
+			initialize(send, next)
+			send(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"create_invocation","arguments":{"provider":"stagehand","input":{"instruction":"sim:steps=3"},"waitSeconds":20},"_meta":{"progressToken":"p%d"}}}`, run+1, run))
+			// Read up to the response, then end input: whatever the server still
+			// writes before it exits is collected and checked too.
+			for m := next(); m["id"] != float64(run+1); m = next() {
+			}
+		})
+		responded, progress := false, 0
+		for _, m := range lines {
+			if id, ok := m["id"].(float64); ok && int(id) == run+1 {
+				responded = true
+				if !strings.Contains(fmt.Sprint(m["result"]), "succeeded") {
+					t.Fatalf("run %d: result %v", run, m)
+				}
+				continue
+			}
+			if m["method"] == "notifications/progress" || m["method"] == "notifications/message" {
+				if responded {
+					t.Fatalf("run %d: %v written after the response", run, m)
+				}
+				progress++
+			}
+		}
+		if !responded || progress < 3 {
+			t.Fatalf("run %d: responded=%v with %d notifications before", run, responded, progress)
+		}
+	}
+}
+
+func TestGarbageKeepsTheServerServing(t *testing.T) {
+	s := newServer(t)
+	lines := session(t, s, func(send func(string), next func() map[string]any) {
+		initialize(send, next)
+		for _, junk := range []string{"not json", `{"jsonrpc":"2.0","id":5,"method":`, `[1,2,3]`, `{"jsonrpc":"2.0","id":6}`, strings.Repeat("x", 1<<20)} {
+			send(junk)
+			if m := next(); m["error"] == nil {
+				t.Errorf("junk %.20q answered %v", junk, m)
+			}
+		}
+		send(`{"jsonrpc":"2.0","id":7,"method":"no/such/method"}`)
+		if m := next(); m["error"] == nil {
+			t.Errorf("unknown method answered %v", m)
+		}
+		send(`{"jsonrpc":"2.0","id":8,"method":"tools/list"}`)
+		if m := next(); m["result"] == nil {
+			t.Errorf("tools/list after junk: %v", m)
+		}
+	})
+	if len(lines) < 8 {
+		t.Fatalf("only %d lines", len(lines))
+	}
+}
+
+func TestCancelledRequestGetsNoResponse(t *testing.T) {
+	s := newServer(t)
+	lines := session(t, s, func(send func(string), next func() map[string]any) {
+		initialize(send, next)
+		send(`{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"create_invocation","arguments":{"provider":"stagehand","input":{"instruction":"sim:hang"},"waitSeconds":50},"_meta":{"progressToken":"pc"}}}`)
+		for m := next(); m["method"] != "notifications/progress"; m = next() {
+		}
+		send(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c1","reason":"user"}}`)
+		send(`{"jsonrpc":"2.0","id":"after","method":"ping"}`)
+		for m := next(); m["id"] != "after"; m = next() {
+		}
+	})
+	for _, m := range lines {
+		if m["id"] == "c1" {
+			t.Fatalf("cancelled request answered: %v", m)
+		}
+	}
+}
