@@ -2,8 +2,8 @@ package tools
 
 import (
 	"fmt"
-	"log/slog"
 	"io"
+	"log/slog"
 
 	"github.com/bctrlhq/bctrl-mcp/schema"
 	"github.com/mark3labs/mcp-go/mcp"

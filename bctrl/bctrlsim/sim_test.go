@@ -108,7 +108,7 @@ func TestOpenAPITextMatchesShared(t *testing.T) {
 func validBodies() map[string]map[string]any {
 	instr := map[string]any{"instruction": "Log in and download the latest invoice"}
 	return map[string]map[string]any{
-		"stagehand minimal": {"provider": "stagehand", "operation": "agent.execute", "input": instr},
+		"stagehand minimal":  {"provider": "stagehand", "operation": "agent.execute", "input": instr},
 		"browserUse minimal": {"provider": "browserUse", "operation": "agent.execute", "input": instr},
 		"stagehand full": {
 			"provider": "stagehand", "operation": "agent.execute", "input": instr, "idempotencyKey": "k-1",
@@ -120,9 +120,9 @@ func validBodies() map[string]map[string]any {
 			"options": map[string]any{"highlightCursor": true, "maxSteps": 20, "timeout": 120000.5, "variables": map[string]any{
 				"user": "alice", "age": 42, "admin": false, "password": map[string]any{"value": "hunter2", "description": "the password"},
 			}},
-			"files":    []any{map[string]any{"storagePath": "invoices/2026.pdf", "name": "invoice.pdf"}, map[string]any{"fileId": fileID}},
-			"metadata": map[string]any{"ticket": "OPS-1", "nested": map[string]any{"a": []any{1, 2}}},
-			"target":   map[string]any{"type": "browser_page", "page": "active"},
+			"files":     []any{map[string]any{"storagePath": "invoices/2026.pdf", "name": "invoice.pdf"}, map[string]any{"fileId": fileID}},
+			"metadata":  map[string]any{"ticket": "OPS-1", "nested": map[string]any{"a": []any{1, 2}}},
+			"target":    map[string]any{"type": "browser_page", "page": "active"},
 			"toolsetId": fileID,
 		},
 		"browserUse full": {
@@ -139,7 +139,7 @@ func validBodies() map[string]map[string]any {
 				"planningExplorationLimit": 3, "planningReplanOnStall": 2, "pricingUrl": "https://example.com/p",
 				"saveConversationPath": "/tmp/c", "saveConversationPathEncoding": "utf-8",
 				"sensitiveData": map[string]any{"pw": "s3cret", "token": map[string]any{"example.com": "t-1"}},
-				"source": "mcp", "stepTimeout": 60, "useJudge": false, "useThinking": true, "useVision": "auto", "visionDetailLevel": "high",
+				"source":        "mcp", "stepTimeout": 60, "useJudge": false, "useThinking": true, "useVision": "auto", "visionDetailLevel": "high",
 			},
 			"options": map[string]any{"maxSteps": 12},
 			"files":   []any{map[string]any{"fileId": fileID, "name": "data.csv"}},

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestConfigErrorsExitTwo(t *testing.T) {
+	const space, rt = "6f1c2a8e-0d4b-4c3e-9b7a-1e2f3a4b5c6d", "7a2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d"
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"no key", nil, map[string]string{"BCTRL_SPACE_ID": space, "BCTRL_RUNTIME_ID": rt}, "BCTRL_API_KEY is not set"},
+		{"no space", nil, map[string]string{"BCTRL_API_KEY": "k", "BCTRL_RUNTIME_ID": rt}, "BCTRL_SPACE_ID"},
+		{"bad runtime", nil, map[string]string{"BCTRL_API_KEY": "k", "BCTRL_SPACE_ID": space, "BCTRL_RUNTIME_ID": "rt-1"}, "not a uuid"},
+		{"plain http", []string{"--base-url", "http://api.bctrl.ai"}, map[string]string{"BCTRL_API_KEY": "k", "BCTRL_SPACE_ID": space, "BCTRL_RUNTIME_ID": rt}, "plain http"},
+		{"bad bool", nil, map[string]string{"BCTRL_READ_ONLY": "sure"}, "BCTRL_READ_ONLY"},
+		{"bad level", []string{"--log-level", "loud"}, map[string]string{"BCTRL_SIMULATE": "1"}, "log-level"},
+		{"unknown command", []string{"frobnicate"}, nil, "unknown command"},
+		{"unknown tool", []string{"schema", "nope"}, nil, "unknown tool"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), tt.args, strings.NewReader(""), &stdout, &stderr, env(tt.env))
+			if code != exitUsage || !strings.Contains(stderr.String(), tt.want) || stdout.Len() != 0 {
+				t.Errorf("code %d, stderr %q, stdout %q", code, stderr.String(), stdout.String())
+			}
+			if strings.Count(strings.TrimSpace(stderr.String()), "\n") > 0 && tt.name != "bad level" {
+				t.Errorf("error is not one line: %q", stderr.String())
+			}
+		})
+	}
+}
+
+func TestServeEndsCleanlyOnEOF(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), nil, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`+"\n"), &stdout, &stderr, env(map[string]string{"BCTRL_SIMULATE": "1", "BCTRL_API_KEY": "bctrl_SECRET_zz"}))
+	if code != 0 || !strings.Contains(stdout.String(), `"id":1`) {
+		t.Fatalf("code %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+	if strings.Contains(stdout.String()+stderr.String(), "bctrl_SECRET_zz") {
+		t.Error("the API key was printed")
+	}
+}
+
+func TestREADMEToolDocsAreCurrent(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := bytes.Index(readme, []byte(docsStart))
+	end := bytes.Index(readme, []byte(docsEnd))
+	if start < 0 || end < start {
+		t.Fatalf("README.md lacks the %s / %s markers", docsStart, docsEnd)
+	}
+	want, err := toolDocs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.TrimSpace(string(readme[start+len(docsStart) : end]))
+	if got != strings.TrimSpace(want) {
+		t.Error("README tool reference is stale: run `go run ./cmd/bctrl-mcp docs` and paste it between the markers (or ./.ci/update-docs)")
+	}
+}
+
+func TestSchemaCommandPrintsTheGoldenSchemas(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"schema", "get_invocation"}, nil, &stdout, &stderr, env(nil)); code != 0 {
+		t.Fatalf("code %d: %s", code, stderr.String())
+	}
+	golden, err := os.ReadFile("../../schema/golden/get_invocation.input.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	compact := func(b []byte) string { return strings.Join(strings.Fields(string(b)), "") }
+	if !strings.Contains(compact(stdout.Bytes()), compact(golden)) {
+		t.Error("schema output does not contain the golden input schema")
+	}
+}
