@@ -20,6 +20,7 @@ type statusReporter struct {
 	srv       *server.MCPServer
 	token     mcp.ProgressToken
 	heartbeat time.Duration
+	deadline  time.Time // when the wait ends and the result is written
 
 	mu       sync.Mutex
 	last     *bctrl.Invocation
@@ -51,6 +52,12 @@ func (r *statusReporter) observe(inv *bctrl.Invocation) {
 		r.total = inv.Progress.TotalSteps
 	}
 	r.last = inv
+	// The observation that ends the wait is reported by the result itself:
+	// the TypeScript SDK drops (and complains about) a progress notification
+	// that arrives in the same read as its result.
+	if inv.Status.Terminal() || !time.Now().Before(r.deadline) {
+		return
+	}
 	if changed || time.Since(r.sentAt) >= r.heartbeat {
 		r.sendProgress()
 	}
@@ -60,7 +67,7 @@ func (r *statusReporter) observe(inv *bctrl.Invocation) {
 func (r *statusReporter) beat() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.last != nil && time.Since(r.sentAt) >= r.heartbeat {
+	if r.last != nil && time.Since(r.sentAt) >= r.heartbeat && time.Until(r.deadline) > r.heartbeat/4 {
 		r.sendProgress()
 	}
 }
@@ -149,6 +156,7 @@ func (ts *toolset) follow(ctx context.Context, req mcp.CallToolRequest, inv *bct
 		return inv, nil
 	}
 	reporter := newStatusReporter(ctx, req, ts.deps.heartbeat())
+	reporter.deadline = time.Now().Add(time.Duration(seconds) * time.Second)
 	reporter.observe(inv)
 	stop := reporter.runHeartbeat()
 	defer stop()

@@ -44,6 +44,9 @@ func TestCreateFollowsToEachTerminalState(t *testing.T) {
 					t.Fatalf("progress not increasing at %d: %v", i, progress)
 				}
 			}
+			if progress[len(progress)-1]["message"] == string(tt.want) {
+				t.Errorf("the end was sent as progress; the result reports it")
+			}
 			if progress[len(progress)-1]["total"] == nil {
 				t.Errorf("total missing from the last progress notification")
 			}
