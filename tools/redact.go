@@ -28,44 +28,28 @@ func redactInvocation(inv bctrl.Invocation) bctrl.Invocation {
 	return inv
 }
 
-// redactValue returns a copy of v with every secret-named field's value replaced.
-func redactValue(v any) any {
+// redactValue returns a copy of v with the value under every secret-named
+// field replaced; the shape is kept so the model sees which secrets were set.
+func redactValue(v any) any { return redactWalk(v, false) }
+
+// redactWalk copies v; inside a secret (hide) every leaf becomes redacted.
+func redactWalk(v any, hide bool) any {
 	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, val := range t {
-			if secretKeys[strings.ToLower(k)] && val != nil {
-				out[k] = redactLeaves(val)
-				continue
-			}
-			out[k] = redactValue(val)
+			out[k] = redactWalk(val, hide || (secretKeys[strings.ToLower(k)] && val != nil))
 		}
 		return out
 	case []any:
 		out := make([]any, len(t))
 		for i, val := range t {
-			out[i] = redactValue(val)
+			out[i] = redactWalk(val, hide)
 		}
 		return out
+	}
+	if hide {
+		return redacted
 	}
 	return v
-}
-
-// redactLeaves keeps the shape (so the model sees which secrets were set) but hides every value.
-func redactLeaves(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for k, val := range t {
-			out[k] = redactLeaves(val)
-		}
-		return out
-	case []any:
-		out := make([]any, len(t))
-		for i, val := range t {
-			out[i] = redactLeaves(val)
-		}
-		return out
-	}
-	return redacted
 }
