@@ -16,11 +16,17 @@ type variant bctrl.Provider
 
 const bothProviders variant = ""
 
-// reflectorFor is the one reflector configuration; only the provider variant differs.
-func reflectorFor(v variant) *jsonschema.Reflector {
+// newReflector is the one reflector configuration: inline schemas, no $id,
+// required only where tagged. mapper gives special types their schemas.
+func newReflector(mapper func(r *jsonschema.Reflector, t reflect.Type) *jsonschema.Schema) *jsonschema.Reflector {
 	r := &jsonschema.Reflector{DoNotReference: true, Anonymous: true, RequiredFromJSONSchemaTags: true}
-	r.Mapper = func(t reflect.Type) *jsonschema.Schema { return mapType(r, v, t) }
+	r.Mapper = func(t reflect.Type) *jsonschema.Schema { return mapper(r, t) }
 	return r
+}
+
+// reflectorFor maps the API's union types; only the provider variant differs.
+func reflectorFor(v variant) *jsonschema.Reflector {
+	return newReflector(func(r *jsonschema.Reflector, t reflect.Type) *jsonschema.Schema { return mapType(r, v, t) })
 }
 
 // reflectWith reflects T with r, as a nested schema.
@@ -32,16 +38,12 @@ func reflectWith[T any](r *jsonschema.Reflector) *jsonschema.Schema {
 
 // plain reflects a type without the mapper's special cases for it.
 func plain[T any]() *jsonschema.Schema {
-	r := &jsonschema.Reflector{DoNotReference: true, Anonymous: true, RequiredFromJSONSchemaTags: true}
-	r.Mapper = func(t reflect.Type) *jsonschema.Schema {
+	return reflectWith[T](newReflector(func(_ *jsonschema.Reflector, t reflect.Type) *jsonschema.Schema {
 		if t.Kind() == reflect.Interface {
 			return anyValue()
 		}
 		return nil
-	}
-	s := r.Reflect(new(T))
-	s.Version = ""
-	return s
+	}))
 }
 
 // mapType gives the union and free-form types of the API their schemas.
@@ -136,9 +138,7 @@ func object(title string, required []string, props ...namedSchema) *jsonschema.S
 
 // reflectJSON reflects T with the variant's reflector into plain JSON.
 func reflectJSON[T any](v variant) (json.RawMessage, error) {
-	s := reflectorFor(v).Reflect(new(T))
-	s.Version = ""
-	raw, err := json.Marshal(s)
+	raw, err := json.Marshal(reflectWith[T](reflectorFor(v)))
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -158,14 +159,7 @@ func printNotification(out *lockedWriter, n mcp.JSONRPCNotification) {
 }
 
 func indent(s string) string {
-	out := "   | "
-	for _, r := range s {
-		out += string(r)
-		if r == '\n' {
-			out += "   | "
-		}
-	}
-	return out
+	return "   | " + strings.ReplaceAll(s, "\n", "\n   | ")
 }
 
 // lockedWriter serialises prints from the notification handler and the main flow.
