@@ -23,7 +23,7 @@ type CreateInvocationRequest struct {
 	Input          Input          `json:"input" jsonschema:"required,description=What the agent should do."`
 	Config         *Config        `json:"config,omitempty" jsonschema:"description=Provider-specific agent configuration."`
 	Options        *Options       `json:"options,omitempty" jsonschema:"description=Provider-specific run options."`
-	Files          []File         `json:"files,omitempty" jsonschema:"description=Files from space storage to make available to the agent."`
+	Files          []File         `json:"files,omitempty" jsonschema:"maxItems=100,description=Files from space storage to make available to the agent."`
 	IdempotencyKey string         `json:"idempotencyKey,omitempty" jsonschema:"maxLength=200,description=Key that makes a retried create return the same invocation instead of starting (and billing) a second one. Generated when absent."`
 	Metadata       map[string]any `json:"metadata,omitempty" jsonschema:"description=Free-form JSON object stored with the invocation."`
 	Target         *Target        `json:"target,omitempty" jsonschema:"description=Where in the runtime the agent acts."`
@@ -32,7 +32,7 @@ type CreateInvocationRequest struct {
 
 // Input is the work the agent is asked to do.
 type Input struct {
-	Instruction string `json:"instruction" jsonschema:"required,minLength=1,description=Natural-language task for the browser agent."`
+	Instruction string `json:"instruction" jsonschema:"required,minLength=1,maxLength=32768,description=Natural-language task for the browser agent."`
 }
 
 // Target says where the agent acts; the API knows only the active browser page.
@@ -73,7 +73,7 @@ type Options struct {
 type StagehandConfig struct {
 	ExecutionModel *ModelRef `json:"executionModel,omitempty" jsonschema:"description=Model that executes individual browser actions."`
 	Model          *ModelRef `json:"model,omitempty" jsonschema:"description=Model that plans the agent's steps."`
-	SystemPrompt   string    `json:"systemPrompt,omitempty" jsonschema:"description=Extra system prompt for the agent."`
+	SystemPrompt   string    `json:"systemPrompt,omitempty" jsonschema:"maxLength=32768,description=Extra system prompt for the agent."`
 }
 
 // StagehandOptions tunes a Stagehand run.
@@ -101,12 +101,12 @@ type BrowserUseConfig struct {
 	FlashMode                    *bool                     `json:"flashMode,omitempty" jsonschema:"description=Fast mode with less reasoning."`
 	GenerateGIF                  *GenerateGIF              `json:"generateGif,omitempty" jsonschema:"description=Record a GIF: true or a file path."`
 	GroundTruth                  string                    `json:"groundTruth,omitempty" jsonschema:"description=Expected answer used by the judge."`
-	IncludeAttributes            []string                  `json:"includeAttributes,omitempty" jsonschema:"description=HTML attributes shown to the model."`
+	IncludeAttributes            []string                  `json:"includeAttributes,omitempty" jsonschema:"maxItems=200,description=HTML attributes shown to the model."`
 	IncludeRecentEvents          *bool                     `json:"includeRecentEvents,omitempty" jsonschema:"description=Show recent browser events to the model."`
 	IncludeToolCallExamples      *bool                     `json:"includeToolCallExamples,omitempty" jsonschema:"description=Add tool-call examples to the prompt."`
-	InitialActions               []any                     `json:"initialActions,omitempty" jsonschema:"description=Actions run before the agent starts."`
+	InitialActions               []any                     `json:"initialActions,omitempty" jsonschema:"maxItems=100,description=Actions run before the agent starts."`
 	LLM                          *ModelRef                 `json:"llm,omitempty" jsonschema:"description=Main model of the agent."`
-	LLMScreenshotSize            []any                     `json:"llmScreenshotSize,omitempty" jsonschema:"description=Screenshot size sent to the model as [width height]."`
+	LLMScreenshotSize            []any                     `json:"llmScreenshotSize,omitempty" jsonschema:"maxItems=2,description=Screenshot size sent to the model as [width height]."`
 	LLMTimeout                   *float64                  `json:"llmTimeout,omitempty" jsonschema:"minimum=0,description=Model call timeout in seconds."`
 	LoopDetectionEnabled         *bool                     `json:"loopDetectionEnabled,omitempty" jsonschema:"description=Detect and break action loops."`
 	LoopDetectionWindow          *int                      `json:"loopDetectionWindow,omitempty" jsonschema:"minimum=1,description=Steps considered by loop detection."`

@@ -1,8 +1,12 @@
 package tools
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"unicode/utf8"
 
 	"github.com/bctrlhq/bctrl-mcp/schema/jsonval"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -23,6 +27,9 @@ func (ts *toolset) decodeArgs(tool string, req mcp.CallToolRequest, out any) *mc
 			return mcp.NewToolResultError(fmt.Sprintf("invalid arguments for %s: %v", tool, err))
 		}
 	}
+	if problem := screen(raw); problem != "" {
+		return mcp.NewToolResultError(fmt.Sprintf("invalid arguments for %s: %s. Nothing was sent to bctrl.", tool, problem))
+	}
 	if problems := ts.validator.Check(tool, raw); len(problems) > 0 {
 		return mcp.NewToolResultError(fmt.Sprintf("invalid arguments for %s: %s. Fix these fields and call %s again; nothing was sent to bctrl.",
 			tool, jsonval.Summary(problems), tool))
@@ -31,4 +38,53 @@ func (ts *toolset) decodeArgs(tool string, req mcp.CallToolRequest, out any) *mc
 		return mcp.NewToolResultError(fmt.Sprintf("invalid arguments for %s: %v. Nothing was sent to bctrl.", tool, err))
 	}
 	return nil
+}
+
+// Limits on raw arguments, checked before schema validation so that hostile
+// input costs little: no tool needs more than a fraction of these.
+const (
+	maxArgumentBytes = 1 << 20
+	maxArgumentDepth = 32
+)
+
+// screen rejects arguments that are too large, not UTF-8 or nested too
+// deeply, and returns why; "" means they may be validated.
+func screen(raw []byte) string {
+	if len(raw) > maxArgumentBytes {
+		return fmt.Sprintf("the arguments are %d bytes; the limit is %d", len(raw), maxArgumentBytes)
+	}
+	if !utf8.Valid(raw) {
+		return "the arguments contain invalid UTF-8; send text as UTF-8"
+	}
+	if depth, err := jsonDepth(raw); err != nil {
+		return "the arguments are not valid JSON: " + err.Error()
+	} else if depth > maxArgumentDepth {
+		return fmt.Sprintf("the arguments nest %d levels deep; the limit is %d", depth, maxArgumentDepth)
+	}
+	return ""
+}
+
+// jsonDepth returns the deepest nesting of objects and arrays in raw.
+func jsonDepth(raw []byte) (int, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	depth, deepest := 0, 0
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return deepest, nil
+		}
+		if err != nil {
+			return deepest, err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+			deepest = max(deepest, depth)
+			if deepest > maxArgumentDepth {
+				return deepest, nil // no need to read further
+			}
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
 }

@@ -207,12 +207,48 @@ func TestBadInputNeverReachesTheAPI(t *testing.T) {
 		}), "config.model.provider"},
 		{"target page wrong", "create_invocation", stagehandWith(func(a map[string]any) { a["target"] = map[string]any{"type": "browser_page", "page": "last"} }), "target.page"},
 		{"useVision wrong", "create_invocation", map[string]any{"provider": "browserUse", "input": map[string]any{"instruction": "x"}, "config": map[string]any{"useVision": "maybe"}}, "config.useVision"},
+		{"huge instruction", "create_invocation", stagehandWith(func(a map[string]any) { a["input"] = map[string]any{"instruction": strings.Repeat("a", 40000)} }), "input.instruction"},
+		{"huge files array", "create_invocation", stagehandWith(func(a map[string]any) { a["files"] = repeat(map[string]any{"storagePath": "a"}, 101) }), "files"},
+		{"huge includeAttributes", "create_invocation", browserUse(map[string]any{"includeAttributes": repeat("title", 201)}), "config.includeAttributes"},
+		{"deeply nested metadata", "create_invocation", stagehandWith(func(a map[string]any) { a["metadata"] = nested(40) }), "nest"},
+		{"arguments an array", "create_invocation", []any{1, 2}, "must be object"},
+		{"arguments a string", "get_invocation", "inv", "must be object"},
+		{"provider a number", "create_invocation", map[string]any{"provider": 1, "input": map[string]any{"instruction": "x"}}, "provider"},
+		{"operation unknown", "create_invocation", stagehandWith(func(a map[string]any) { a["operation"] = "agent.sing" }), "operation"},
+		{"idempotencyKey too long", "create_invocation", stagehandWith(func(a map[string]any) { a["idempotencyKey"] = strings.Repeat("k", 201) }), "idempotencyKey"},
+		{"metadata an array", "create_invocation", stagehandWith(func(a map[string]any) { a["metadata"] = []any{"a"} }), "metadata"},
+		{"toolsetId not a uuid", "create_invocation", stagehandWith(func(a map[string]any) { a["toolsetId"] = "tools" }), "toolsetId"},
+		{"variable an array", "create_invocation", stagehandWith(func(a map[string]any) { a["options"] = map[string]any{"variables": map[string]any{"v": []any{1}}} }), "options.variables.v"},
+		{"maxSteps zero", "create_invocation", stagehandWith(func(a map[string]any) { a["options"] = map[string]any{"maxSteps": 0} }), "options.maxSteps"},
+		{"maxSteps a string", "create_invocation", stagehandWith(func(a map[string]any) { a["options"] = map[string]any{"maxSteps": "9"} }), "options.maxSteps"},
+		{"timeout negative", "create_invocation", stagehandWith(func(a map[string]any) { a["options"] = map[string]any{"timeout": -5} }), "options.timeout"},
+		{"sensitiveData value a number", "create_invocation", browserUse(map[string]any{"sensitiveData": map[string]any{"pw": 5}}), "config.sensitiveData.pw"},
+		{"generateGif a number", "create_invocation", browserUse(map[string]any{"generateGif": 2}), "config.generateGif"},
+		{"visionDetailLevel unknown", "create_invocation", browserUse(map[string]any{"visionDetailLevel": "ultra"}), "config.visionDetailLevel"},
+		{"llm with an unknown field", "create_invocation", browserUse(map[string]any{"llm": map[string]any{"connection": "c", "temperature": 1}}), "config.llm"},
+		{"fileId not a uuid", "create_invocation", stagehandWith(func(a map[string]any) { a["files"] = []any{map[string]any{"fileId": "f-1"}} }), "files[0].fileId"},
+		{"file with path and id", "create_invocation", stagehandWith(func(a map[string]any) {
+			a["files"] = []any{map[string]any{"storagePath": "a", "fileId": unknownID}}
+		}), "files[0]"},
+		{"waitSeconds a string", "create_invocation", stagehandWith(func(a map[string]any) { a["waitSeconds"] = "10" }), "waitSeconds"},
+		{"waitSeconds enormous", "get_invocation", map[string]any{"invocationId": unknownID, "waitSeconds": 1e308}, "waitSeconds"},
+		{"waitSeconds null", "get_invocation", map[string]any{"invocationId": unknownID, "waitSeconds": nil}, "waitSeconds"},
+		{"invocationId empty", "get_invocation", map[string]any{"invocationId": ""}, "invocationId"},
+		{"unknown field on get", "get_invocation", map[string]any{"invocationId": unknownID, "verbose": true}, `"verbose"`},
+		{"waitSeconds on cancel", "cancel_invocation", map[string]any{"invocationId": unknownID, "waitSeconds": 5}, `"waitSeconds"`},
+		{"target with an extra field", "create_invocation", stagehandWith(func(a map[string]any) {
+			a["target"] = map[string]any{"type": "browser_page", "page": "active", "tab": 2}
+		}), "target"},
+		{"input with an extra field", "create_invocation", stagehandWith(func(a map[string]any) { a["input"] = map[string]any{"instruction": "x", "url": "u"} }), "input"},
 	}
+	if len(tests) < 40 {
+		t.Fatalf("only %d bad-input cases", len(tests))
+	}
+	h := newHarness(t, nil, false)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t, nil, false)
 			res := h.call(tt.tool, tt.args)
-			if !res.IsError || !strings.Contains(text(res), tt.want) || !strings.Contains(text(res), "nothing was sent to bctrl") {
+			if !res.IsError || !strings.Contains(text(res), tt.want) || !strings.Contains(strings.ToLower(text(res)), "nothing was sent to bctrl") {
 				t.Errorf("isError=%v text %q, want it to name %q", res.IsError, text(res), tt.want)
 			}
 			if n := h.requests(); n != 0 {
@@ -220,6 +256,26 @@ func TestBadInputNeverReachesTheAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+func browserUse(config map[string]any) map[string]any {
+	return map[string]any{"provider": "browserUse", "input": map[string]any{"instruction": "x"}, "config": config}
+}
+
+func repeat(v any, n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
+}
+
+func nested(depth int) map[string]any {
+	m := map[string]any{"leaf": true}
+	for range depth {
+		m = map[string]any{"n": m}
+	}
+	return m
 }
 
 func stagehandWith(mut func(map[string]any)) map[string]any {

@@ -7,8 +7,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -114,6 +116,16 @@ func (v *Validator) collect(e *jsonschema.ValidationError, out *[]Problem) {
 		p.selector, p.got = compact(k.Want), compact(k.Got)
 	case *kind.Format:
 		p.Message = fmt.Sprintf("%s is not a valid %s", compact(k.Got), k.Want)
+	case *kind.MaxLength:
+		p.Message = fmt.Sprintf("is %d characters long; at most %d are allowed", k.Got, k.Want)
+	case *kind.MinLength:
+		p.Message = fmt.Sprintf("is %d characters long; at least %d are required", k.Got, k.Want)
+	case *kind.MaxItems:
+		p.Message = fmt.Sprintf("has %d items; at most %d are allowed", k.Got, k.Want)
+	case *kind.Minimum:
+		p.Message = fmt.Sprintf("is %s; the minimum is %s", number(k.Got), number(k.Want))
+	case *kind.Maximum:
+		p.Message = fmt.Sprintf("is %s; the maximum is %s", number(k.Got), number(k.Want))
 	default:
 		p.Message = e.ErrorKind.LocalizedString(printer)
 	}
@@ -343,6 +355,15 @@ func joinValues(vs []any) string {
 		parts[i] = compact(v)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// number renders an exact rational as a short decimal.
+func number(r *big.Rat) string {
+	if r.IsInt() && r.Num().BitLen() < 64 {
+		return r.Num().String()
+	}
+	f, _ := r.Float64()
+	return strconv.FormatFloat(f, 'g', 6, 64)
 }
 
 // compact renders a value as short JSON for a message.

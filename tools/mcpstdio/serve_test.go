@@ -28,7 +28,12 @@ const (
 
 func newServer(t *testing.T) *server.MCPServer {
 	t.Helper()
-	sim := httptest.NewServer(bctrlsim.New(bctrlsim.Options{APIKey: key, Clock: &bctrlsim.RealClock{Speed: 200}}))
+	return newServerWithClock(t, &bctrlsim.RealClock{Speed: 200})
+}
+
+func newServerWithClock(t *testing.T, clock bctrlsim.Clock) *server.MCPServer {
+	t.Helper()
+	sim := httptest.NewServer(bctrlsim.New(bctrlsim.Options{APIKey: key, Clock: clock}))
 	t.Cleanup(sim.Close)
 	c, err := bctrl.NewClient(bctrl.WithBaseURL(sim.URL), bctrl.WithAPIKey(key))
 	if err != nil {
@@ -155,8 +160,12 @@ func TestGarbageKeepsTheServerServing(t *testing.T) {
 	}
 }
 
+// TestCancelledRequestGetsNoResponse cancels a wait on a simulator whose
+// clock never moves: only the cancellation can end it, and Serve (which
+// waits for every handler) returning proves it did; goleak in TestMain
+// proves nothing was left running.
 func TestCancelledRequestGetsNoResponse(t *testing.T) {
-	s := newServer(t)
+	s := newServerWithClock(t, bctrlsim.NewManualClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)))
 	lines := session(t, s, func(send func(string), next func() map[string]any) {
 		initialize(send, next)
 		send(`{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"create_invocation","arguments":{"provider":"stagehand","input":{"instruction":"sim:hang"},"waitSeconds":50},"_meta":{"progressToken":"pc"}}}`)
@@ -171,5 +180,19 @@ func TestCancelledRequestGetsNoResponse(t *testing.T) {
 		if m["id"] == "c1" {
 			t.Fatalf("cancelled request answered: %v", m)
 		}
+	}
+}
+
+func TestInvalidUTF8ArgumentsAreRejected(t *testing.T) {
+	s := newServer(t)
+	var answer map[string]any
+	session(t, s, func(send func(string), next func() map[string]any) {
+		initialize(send, next)
+		send("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"create_invocation\",\"arguments\":{\"provider\":\"stagehand\",\"input\":{\"instruction\":\"caf\xe9 \xff\"}}}}")
+		answer = next()
+	})
+	result, _ := answer["result"].(map[string]any)
+	if result["isError"] != true || !strings.Contains(fmt.Sprint(result["content"]), "invalid UTF-8") {
+		t.Fatalf("answer %v", answer)
 	}
 }
