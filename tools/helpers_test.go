@@ -40,15 +40,23 @@ type harness struct {
 // api is set, against that handler.
 func newHarness(t *testing.T, api http.Handler, readOnly bool) *harness {
 	t.Helper()
+	return newHarnessWith(t, api, readOnly)
+}
+
+// newHarnessWith is newHarness with extra client options (applied last);
+// a *bctrlsim.Simulator given as api is kept for counting.
+func newHarnessWith(t *testing.T, api http.Handler, readOnly bool, opts ...bctrl.Option) *harness {
+	t.Helper()
 	h := &harness{t: t, arrived: make(chan struct{})}
 	if api == nil {
-		h.sim = bctrlsim.New(bctrlsim.Options{APIKey: testKey, Clock: &bctrlsim.RealClock{Speed: 50}})
-		api = h.sim
+		api = bctrlsim.New(bctrlsim.Options{APIKey: testKey, Clock: &bctrlsim.RealClock{Speed: 50}})
 	}
+	h.sim, _ = api.(*bctrlsim.Simulator)
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	c, err := bctrl.NewClient(bctrl.WithBaseURL(srv.URL), bctrl.WithAPIKey(testKey),
-		bctrl.WithRetryPolicy(bctrl.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxRetryAfter: time.Second}))
+	opts = append([]bctrl.Option{bctrl.WithBaseURL(srv.URL), bctrl.WithAPIKey(testKey),
+		bctrl.WithRetryPolicy(bctrl.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, MaxRetryAfter: time.Second})}, opts...)
+	c, err := bctrl.NewClient(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

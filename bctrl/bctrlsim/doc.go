@@ -34,5 +34,5 @@
 // FaultServerError (5xx), FaultRateLimit (429 with Retry-After), FaultDrop
 // (connection closed before handling), FaultDropAfterCommit (handled, then
 // the connection closed: a create is stored but never acknowledged),
-// FaultSlow (answer delayed) and FaultMalformed (200 with truncated JSON).
+// FaultSlow (handled, answer delayed) and FaultMalformed (200 with truncated JSON).
 package bctrlsim

@@ -22,7 +22,8 @@ const (
 	// FaultDropAfterCommit handles the request (a create is stored) and then
 	// closes the connection without answering.
 	FaultDropAfterCommit FaultKind = "drop_after_commit"
-	// FaultSlow waits Delay of wall time before handling the request.
+	// FaultSlow handles the request (a create is stored) and answers only
+	// after Delay of wall time, or never if the client gives up first.
 	FaultSlow FaultKind = "slow"
 	// FaultMalformed handles the request and answers 200 with truncated JSON.
 	FaultMalformed FaultKind = "malformed"
@@ -103,11 +104,13 @@ func (s *Simulator) serveFault(w http.ResponseWriter, r *http.Request, f Fault, 
 		handle(httptest.NewRecorder())
 		panic(http.ErrAbortHandler)
 	case FaultSlow:
+		rec := httptest.NewRecorder()
+		handle(rec)
 		t := time.NewTimer(f.Delay)
 		defer t.Stop()
 		select {
 		case <-t.C:
-			handle(w)
+			copyRecorded(w, rec)
 		case <-r.Context().Done():
 		}
 	case FaultMalformed:
@@ -120,4 +123,13 @@ func (s *Simulator) serveFault(w http.ResponseWriter, r *http.Request, f Fault, 
 	default:
 		handle(w)
 	}
+}
+
+// copyRecorded writes a recorded response to w.
+func copyRecorded(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
 }
