@@ -1,131 +1,58 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
+	"github.com/bctrlhq/bctrl-mcp/cmd/internal/mcpproc"
 )
 
-// rawSession speaks JSON-RPC lines to the built binary and keeps everything it writes.
+// rawSession is an mcpproc.Proc that fails the test on any error.
 type rawSession struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	lines  *bufio.Scanner
-	stdout bytes.Buffer // every stdout line read so far
-	mu     sync.Mutex
-	stderr bytes.Buffer
+	t *testing.T
+	*mcpproc.Proc
 }
 
 func startBinary(t *testing.T, env ...string) *rawSession {
 	t.Helper()
-	s := &rawSession{t: t, cmd: exec.Command(binPath)}
-	s.cmd.Env = append(os.Environ(), env...)
-	s.cmd.Stderr = &lockedBuffer{mu: &s.mu, buf: &s.stderr}
-	var err error
-	if s.stdin, err = s.cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	out, err := s.cmd.StdoutPipe()
+	p, err := mcpproc.Start(append(os.Environ(), env...), binPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.cmd.Process.Kill(); _ = s.cmd.Wait() })
-	s.lines = bufio.NewScanner(out)
-	s.lines.Buffer(nil, 16<<20)
-	s.send(`{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`)
-	s.until("init")
-	s.send(`{"jsonrpc":"2.0","method":"notifications/initialized"}`)
-	s.send(`{"jsonrpc":"2.0","id":"lvl","method":"logging/setLevel","params":{"level":"debug"}}`)
-	s.until("lvl")
+	t.Cleanup(p.Kill)
+	s := &rawSession{t: t, Proc: p}
+	s.must(p.Handshake("debug"))
 	return s
 }
 
-func (s *rawSession) send(line string) {
+func (s *rawSession) must(err error) {
 	s.t.Helper()
-	if _, err := io.WriteString(s.stdin, line+"\n"); err != nil {
+	if err != nil {
 		s.t.Fatal(err)
 	}
 }
 
-// next reads one stdout line, which must be JSON-RPC.
+func (s *rawSession) send(line string) { s.t.Helper(); s.must(s.Send(line)) }
+
 func (s *rawSession) next() map[string]any {
 	s.t.Helper()
-	if !s.lines.Scan() {
-		s.t.Fatalf("stdout ended: %v\nstderr:\n%s", s.lines.Err(), s.stderrText())
-	}
-	s.stdout.Write(s.lines.Bytes())
-	s.stdout.WriteByte('\n')
-	var m map[string]any
-	if err := json.Unmarshal(s.lines.Bytes(), &m); err != nil || m["jsonrpc"] != "2.0" {
-		s.t.Fatalf("stdout line is not JSON-RPC: %q", s.lines.Text())
-	}
+	m, err := s.Next()
+	s.must(err)
 	return m
 }
 
-// until reads up to the response with the given id and returns it.
-func (s *rawSession) until(id any) map[string]any {
-	s.t.Helper()
-	for {
-		if m := s.next(); m["id"] == id {
-			return m
-		}
-	}
-}
-
-// call sends tools/call and returns its result object.
 func (s *rawSession) call(id, tool string, args map[string]any) map[string]any {
 	s.t.Helper()
-	raw, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": id, "method": "tools/call",
-		"params": map[string]any{"name": tool, "arguments": args, "_meta": map[string]any{"progressToken": id}}})
-	s.send(string(raw))
-	res, _ := s.until(id)["result"].(map[string]any)
-	if res == nil {
-		s.t.Fatalf("%s: no result", id)
-	}
+	res, err := s.Call(id, tool, args)
+	s.must(err)
 	return res
-}
-
-// finish closes stdin, reads the rest of stdout and returns the exit error.
-func (s *rawSession) finish() error {
-	_ = s.stdin.Close()
-	for s.lines.Scan() {
-		s.stdout.Write(s.lines.Bytes())
-		s.stdout.WriteByte('\n')
-	}
-	return s.cmd.Wait()
-}
-
-func (s *rawSession) stderrText() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.stderr.String()
-}
-
-type lockedBuffer struct {
-	mu  *sync.Mutex
-	buf *bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
 }
 
 // TestSecretsNeverLeak runs the binary against a simulator on loopback with
@@ -159,16 +86,16 @@ func TestSecretsNeverLeak(t *testing.T) {
 	if res := s.call("c3", "create_invocation", args); res["isError"] != true {
 		t.Errorf("bad input: %v", res)
 	}
-	if err := s.finish(); err != nil {
-		t.Fatalf("exit: %v\n%s", err, s.stderrText())
+	if err := s.Finish(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, s.Stderr())
 	}
-	all := s.stdout.String() + s.stderrText()
+	all := s.Stdout.String() + s.Stderr()
 	for _, secret := range []string{apiKey, providerKey, sensitive, perDomain} {
 		if strings.Contains(all, secret) {
 			t.Errorf("%q appears in the output", secret)
 		}
 	}
-	if !strings.Contains(s.stdout.String(), "[redacted]") {
+	if !strings.Contains(s.Stdout.String(), "[redacted]") {
 		t.Error("the echoed request was not redacted (or not echoed at all)")
 	}
 }
@@ -183,12 +110,12 @@ func TestExitsCleanlyWithWaitsInFlight(t *testing.T) {
 			for m := s.next(); m["method"] != "notifications/progress"; m = s.next() {
 			}
 			if how == "SIGTERM" {
-				if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				if err := s.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if err := s.finish(); err != nil {
-				t.Fatalf("exit: %v\n%s", err, s.stderrText())
+			if err := s.Finish(); err != nil {
+				t.Fatalf("exit: %v\n%s", err, s.Stderr())
 			}
 		})
 	}
@@ -199,7 +126,7 @@ func TestExitsCleanlyWithWaitsInFlight(t *testing.T) {
 func TestTwoHundredConcurrentWaits(t *testing.T) {
 	const n = 200
 	s := startBinary(t, "BCTRL_SIMULATE=true", "BCTRL_SIM_SPEED=20", "BCTRL_LOG_LEVEL=warn")
-	idle := memoryKB(t, s.cmd.Process.Pid, "VmRSS")
+	idle := memoryKB(t, s.Cmd.Process.Pid, "VmRSS")
 	ids := make([]any, n)
 	for i := range ids {
 		res := s.call(fmt.Sprintf("c%d", i), "create_invocation", map[string]any{"provider": "stagehand", "input": map[string]any{"instruction": "sim:steps=6"}, "waitSeconds": 0})
@@ -224,30 +151,27 @@ func TestTwoHundredConcurrentWaits(t *testing.T) {
 		}
 		done[id] = true
 	}
-	peak := memoryKB(t, s.cmd.Process.Pid, "VmHWM")
+	peak := memoryKB(t, s.Cmd.Process.Pid, "VmHWM")
 	t.Logf("RSS idle %d KiB; peak with %d concurrent waits %d KiB", idle, n, peak)
 	if peak > 256<<10 {
 		t.Errorf("peak RSS %d KiB exceeds 256 MiB", peak)
 	}
-	if err := s.finish(); err != nil {
+	if err := s.Finish(); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// memoryKB reads a field such as VmRSS or VmHWM from /proc/<pid>/status.
+// memoryKB reads a /proc memory field of pid, skipping where there is no /proc.
 func memoryKB(t *testing.T, pid int, field string) int {
 	t.Helper()
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	kb, err := mcpproc.MemoryKB(pid, field)
+	if errors.Is(err, mcpproc.ErrNoProc) {
+		t.Skip(err)
+	}
 	if err != nil {
-		t.Skipf("no /proc: %v", err)
+		t.Fatal(err)
 	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			return mustAtoi(t, strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
-		}
-	}
-	t.Fatalf("%s not in /proc/%d/status", field, pid)
-	return 0
+	return kb
 }
 
 func mustAtoi(t *testing.T, s string) int {
