@@ -95,7 +95,7 @@ func newAPIError(resp *http.Response, now time.Time) *APIError {
 		e.Message = truncate(text, 300)
 	}
 	if e.Message == "" {
-		e.Message = http.StatusText(resp.StatusCode)
+		e.Message = firstNonEmpty(http.StatusText(resp.StatusCode), fmt.Sprintf("HTTP status %d", resp.StatusCode))
 	}
 	return e
 }
