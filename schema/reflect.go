@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"sync"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/invopop/jsonschema"
@@ -168,7 +169,12 @@ type Tool struct {
 }
 
 // Published returns the input and output schema of every tool, by name.
-func Published() (map[string]Tool, error) {
+// They are reflected once per process; callers must not modify them.
+func Published() (map[string]Tool, error) { return published() }
+
+var published = sync.OnceValues(reflectPublished)
+
+func reflectPublished() (map[string]Tool, error) {
 	out, err := reflectJSON[InvocationOutput](bothProviders)
 	if err != nil {
 		return nil, err

@@ -1,11 +1,8 @@
 package tools
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"unicode/utf8"
 
 	"github.com/bctrlhq/bctrl-mcp/schema/jsonval"
@@ -56,35 +53,31 @@ func screen(raw []byte) string {
 	if !utf8.Valid(raw) {
 		return "the arguments contain invalid UTF-8; send text as UTF-8"
 	}
-	if depth, err := jsonDepth(raw); err != nil {
-		return "the arguments are not valid JSON: " + err.Error()
-	} else if depth > maxArgumentDepth {
+	if depth := jsonDepth(raw); depth > maxArgumentDepth {
 		return fmt.Sprintf("the arguments nest %d levels deep; the limit is %d", depth, maxArgumentDepth)
 	}
 	return ""
 }
 
-// jsonDepth returns the deepest nesting of objects and arrays in raw.
-func jsonDepth(raw []byte) (int, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	depth, deepest := 0, 0
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return deepest, nil
-		}
-		if err != nil {
-			return deepest, err
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
+// jsonDepth returns the deepest nesting of objects and arrays in raw,
+// scanning bytes (strings skipped) rather than decoding: it runs on every call.
+func jsonDepth(raw []byte) int {
+	depth, deepest, inString, escaped := 0, 0, false, false
+	for _, c := range raw {
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{' || c == '[':
 			depth++
 			deepest = max(deepest, depth)
-			if deepest > maxArgumentDepth {
-				return deepest, nil // no need to read further
-			}
-		case json.Delim('}'), json.Delim(']'):
+		case c == '}' || c == ']':
 			depth--
 		}
 	}
+	return deepest
 }

@@ -26,12 +26,20 @@ const (
 	runtime = "7a2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d"
 )
 
-func newServer(t *testing.T) *server.MCPServer {
+func newServer(t testing.TB) *server.MCPServer {
 	t.Helper()
-	return newServerWithClock(t, &bctrlsim.RealClock{Speed: 200})
+	s, _ := newStack(t, &bctrlsim.RealClock{Speed: 200})
+	return s
 }
 
-func newServerWithClock(t *testing.T, clock bctrlsim.Clock) *server.MCPServer {
+func newServerWithClock(t testing.TB, clock bctrlsim.Clock) *server.MCPServer {
+	t.Helper()
+	s, _ := newStack(t, clock)
+	return s
+}
+
+// newStack is the tools server against a simulator on loopback, and the simulator's URL.
+func newStack(t testing.TB, clock bctrlsim.Clock) (*server.MCPServer, string) {
 	t.Helper()
 	sim := httptest.NewServer(bctrlsim.New(bctrlsim.Options{APIKey: key, Clock: clock}))
 	t.Cleanup(sim.Close)
@@ -44,7 +52,7 @@ func newServerWithClock(t *testing.T, clock bctrlsim.Clock) *server.MCPServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return s, sim.URL
 }
 
 // session runs Serve on pipes and returns a line writer and every line written, once input ends.

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+
+	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
+	"github.com/bctrlhq/bctrl-mcp/cmd/internal/mcpproc"
+)
+
+// bctrlHostedTools is how many tools bctrl's own hosted MCP server lists
+// (one per API operation; ../shared/api/bctrl-api-notes.md §6).
+const bctrlHostedTools = 120
+
+// contextCost measures what the tools cost in a model's context: the
+// tools/list answer and a typical create result, against exposing one tool
+// per API operation with the OpenAPI schemas.
+func contextCost(e *benchEnv) ([]row, error) {
+	p, err := mcpproc.Start(append(os.Environ(), "BCTRL_SIMULATE=true", "BCTRL_SIM_SPEED=50", "BCTRL_LOG_LEVEL=warn"), e.bin)
+	if err != nil {
+		return nil, err
+	}
+	defer p.Kill()
+	if err := p.Handshake(""); err != nil {
+		return nil, err
+	}
+	if err := p.Send(`{"jsonrpc":"2.0","id":"list","method":"tools/list"}`); err != nil {
+		return nil, err
+	}
+	if _, err := p.Until("list"); err != nil {
+		return nil, err
+	}
+	list := lastLine(p.Stdout.Bytes())
+	if _, err := p.Call("create", "create_invocation", map[string]any{"provider": "stagehand", "input": map[string]any{"instruction": "Find the cheapest flight sim:steps=4"}, "waitSeconds": 10}); err != nil {
+		return nil, err
+	}
+	result := lastLine(p.Stdout.Bytes())
+	perOp, err := perOperationTools()
+	if err != nil {
+		return nil, err
+	}
+	perTool := float64(len(perOp)) / 4
+	kb := func(n float64) []float64 { return []float64{n / 1024} }
+	return []row{
+		{name: "tools/list answer (3 tools)", unit: "KiB", samples: kb(float64(len(list))), note: tokens(float64(len(list)))},
+		{name: "typical create_invocation result (succeeded)", unit: "KiB", samples: kb(float64(len(result))), note: tokens(float64(len(result)))},
+		{name: "one tool per operation, same 4 operations, OpenAPI inputs inlined", unit: "KiB", samples: kb(float64(len(perOp))), note: tokens(float64(len(perOp)))},
+		{name: "one tool per operation, 120 tools (bctrl's hosted MCP) at that size", unit: "KiB", samples: kb(perTool * bctrlHostedTools), note: "estimate; " + tokens(perTool*bctrlHostedTools)},
+	}, nil
+}
+
+func tokens(bytes float64) string {
+	return "≈" + num(bytes/4) + " tokens"
+}
+
+func lastLine(b []byte) []byte {
+	b = bytes.TrimRight(b, "\n")
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		return b[i+1:]
+	}
+	return b
+}
+
+// perOperationTools renders a tools/list answer with one tool per invocation
+// operation whose input schema is the OpenAPI one, $refs inlined.
+func perOperationTools() ([]byte, error) {
+	doc, err := bctrlsim.ContractDocument()
+	if err != nil {
+		return nil, err
+	}
+	defs := doc["$defs"].(map[string]any)
+	id := map[string]any{"type": "string"}
+	obj := func(props map[string]any, required ...string) map[string]any {
+		return map[string]any{"type": "object", "properties": props, "required": required}
+	}
+	body := inline(defs["spaces_runtimesInvocationsCreate_Request"], defs)
+	tools := []map[string]any{
+		{"name": "bctrl_runtimes_invocations_create", "description": "Create a durable invocation for a live runtime. Submit durable AI work to a live runtime.",
+			"inputSchema": obj(map[string]any{"id": id, "runtimeId": id, "body": body}, "id", "runtimeId", "body")},
+		{"name": "bctrl_invocations_get", "description": "Get an invocation.", "inputSchema": obj(map[string]any{"id": id}, "id")},
+		{"name": "bctrl_invocations_cancel", "description": "Request cancellation.", "inputSchema": obj(map[string]any{"id": id}, "id")},
+		{"name": "bctrl_runtimes_invocations_wait", "description": "Complete or time out waiting for an invocation without polling.",
+			"inputSchema": obj(map[string]any{"id": id, "timeoutMs": map[string]any{"type": "integer"}}, "id")},
+	}
+	return json.Marshal(map[string]any{"jsonrpc": "2.0", "id": "list", "result": map[string]any{"tools": tools}})
+}
+
+// inline replaces every $ref to a $def with the definition itself.
+func inline(node any, defs map[string]any) any {
+	switch n := node.(type) {
+	case map[string]any:
+		if ref, ok := n["$ref"].(string); ok {
+			return inline(defs[strings.TrimPrefix(ref, "#/$defs/")], defs)
+		}
+		out := make(map[string]any, len(n))
+		for k, v := range n {
+			out[k] = inline(v, defs)
+		}
+		return out
+	case []any:
+		out := make([]any, len(n))
+		for i, v := range n {
+			out[i] = inline(v, defs)
+		}
+		return out
+	}
+	return node
+}
