@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -50,7 +51,7 @@ func table(title string, rows []row) string {
 		s := slices.Sorted(slices.Values(r.samples))
 		vs := ""
 		if ref, ok := byName[r.ref]; ok && ref.median() != 0 {
-			vs = fmt.Sprintf("%.2f× %s", r.median()/ref.median(), r.ref)
+			vs = strconv.FormatFloat(r.median()/ref.median(), 'g', 3, 64) + "× " + r.ref
 		}
 		if len(s) == 1 {
 			fmt.Fprintf(&b, "| %s | %s | | %s | | 1 | %s | %s |\n", r.name, r.unit, num(s[0]), vs, r.note)
