@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"strings"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
-	"github.com/bctrlhq/bctrl-mcp/cmd/internal/mcpproc"
 )
 
 // bctrlHostedTools is how many tools bctrl's own hosted MCP server lists
@@ -18,14 +16,11 @@ const bctrlHostedTools = 120
 // tools/list answer and a typical create result, against exposing one tool
 // per API operation with the OpenAPI schemas.
 func contextCost(e *benchEnv) ([]row, error) {
-	p, err := mcpproc.Start(append(os.Environ(), "BCTRL_SIMULATE=true", "BCTRL_SIM_SPEED=50", "BCTRL_LOG_LEVEL=warn"), e.bin)
+	p, err := e.startSimulated("50")
 	if err != nil {
 		return nil, err
 	}
 	defer p.Kill()
-	if err := p.Handshake(""); err != nil {
-		return nil, err
-	}
 	if err := p.Send(`{"jsonrpc":"2.0","id":"list","method":"tools/list"}`); err != nil {
 		return nil, err
 	}

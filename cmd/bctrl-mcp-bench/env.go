@@ -106,3 +106,16 @@ func (e *benchEnv) startServer() (*mcpproc.Proc, string, error) {
 	}
 	return p, inv.ID, nil
 }
+
+// startSimulated runs bctrl-mcp on its built-in simulator at speed, past the handshake.
+func (e *benchEnv) startSimulated(speed string) (*mcpproc.Proc, error) {
+	p, err := mcpproc.Start(append(os.Environ(), "BCTRL_SIMULATE=true", "BCTRL_SIM_SPEED="+speed, "BCTRL_LOG_LEVEL=warn"), e.bin)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Handshake(""); err != nil {
+		p.Kill()
+		return nil, err
+	}
+	return p, nil
+}

@@ -10,14 +10,11 @@ import (
 
 // memory reports resident memory idle and at 200 concurrent waits, on the built-in simulator.
 func memory(e *benchEnv, waits int) ([]row, error) {
-	p, err := mcpproc.Start(append(os.Environ(), "BCTRL_SIMULATE=true", "BCTRL_SIM_SPEED=20", "BCTRL_LOG_LEVEL=warn"), e.bin)
+	p, err := e.startSimulated("20")
 	if err != nil {
 		return nil, err
 	}
 	defer p.Kill()
-	if err := p.Handshake(""); err != nil {
-		return nil, err
-	}
 	idle, err := mcpproc.MemoryKB(p.Cmd.Process.Pid, "VmRSS")
 	if err != nil {
 		return nil, err
