@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/schema"
@@ -59,17 +60,27 @@ func (ts *toolset) placement(in schema.CreateInvocationInput) (string, string, *
 	if runtimeID == "" {
 		runtimeID = ts.deps.DefaultRuntimeID
 	}
-	var missing []string
+	var missing, defaults, what []string
 	if spaceID == "" {
-		missing = append(missing, "spaceId (no default space: the server has no BCTRL_SPACE_ID)")
+		missing = append(missing, "spaceId")
+		defaults = append(defaults, "space (BCTRL_SPACE_ID)")
+		what = append(what, "spaceId (the uuid of the bctrl space)")
 	}
 	if runtimeID == "" {
-		missing = append(missing, "runtimeId (no default runtime: the server has no BCTRL_RUNTIME_ID)")
+		missing = append(missing, "runtimeId")
+		defaults = append(defaults, "runtime (BCTRL_RUNTIME_ID)")
+		what = append(what, "runtimeId (the uuid of a live runtime, i.e. cloud browser, in that space)")
 	}
-	if len(missing) > 0 {
-		return "", "", mcp.NewToolResultError(fmt.Sprintf("invalid arguments for create_invocation: missing %v. Pass the uuid of the space and of a live runtime; nothing was sent to bctrl.", missing))
+	if len(missing) == 0 {
+		return spaceID, runtimeID, nil
 	}
-	return spaceID, runtimeID, nil
+	verb := "is"
+	if len(missing) > 1 {
+		verb = "are"
+	}
+	return "", "", mcp.NewToolResultError(fmt.Sprintf("invalid arguments for create_invocation: %s %s missing and this server has no default %s. "+
+		"Call create_invocation again with %s; if you do not know the ids, ask the user for them (or to set the defaults in the MCP server configuration). Nothing was sent to bctrl.",
+		strings.Join(missing, " and "), verb, strings.Join(defaults, " or "), strings.Join(what, " and ")))
 }
 
 // createRetryNote says whether the invocation may exist and how to retry without a duplicate.

@@ -58,6 +58,9 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 1
 	}
 	logger.Info("serving MCP on stdio", "version", version(), "baseURL", baseURL, "simulate", cfg.simulate, "readOnly", cfg.readOnly)
+	if !cfg.readOnly && (cfg.spaceID == "" || cfg.runtimeID == "") {
+		logger.Info("no default space or runtime (BCTRL_SPACE_ID, BCTRL_RUNTIME_ID): each create_invocation must pass the missing spaceId or runtimeId")
+	}
 	if err := mcpstdio.Serve(ctx, srv, stdin, stdout, mcpstdio.Options{Logger: logger}); err != nil {
 		logger.Error("stdio transport stopped", "error", err)
 		return 1
