@@ -32,7 +32,8 @@ type Deps struct {
 	Follow bctrl.FollowOptions
 	// Heartbeat is the longest gap between progress notifications while waiting (default 4s).
 	Heartbeat time.Duration
-	// Logger receives server-side logs (stderr); nil discards them.
+	// Logger receives server-side logs (stderr); nil discards them. The
+	// tools log through a redacting wrapper of it (see RedactingLogger).
 	Logger *slog.Logger
 }
 
@@ -41,6 +42,16 @@ type toolset struct {
 	deps      Deps
 	validator *schema.Validator
 	published map[string]schema.Tool
+}
+
+// withDefaults fills the optional fields: a discarding logger when none
+// was given, wrapped so that nothing the tools log can carry a secret.
+func (d Deps) withDefaults() Deps {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	d.Logger = RedactingLogger(d.Logger)
+	return d
 }
 
 func (d *Deps) heartbeat() time.Duration {

@@ -2,8 +2,6 @@ package tools
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 
 	"github.com/bctrlhq/bctrl-mcp/schema"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -35,9 +33,7 @@ func Register(s *server.MCPServer, deps Deps) error {
 	if deps.API == nil {
 		return fmt.Errorf("tools: no API client")
 	}
-	if deps.Logger == nil {
-		deps.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
+	deps = deps.withDefaults()
 	validator, err := schema.NewValidator()
 	if err != nil {
 		return err

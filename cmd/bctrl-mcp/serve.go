@@ -33,7 +33,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return configError(stderr, err)
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	logger := tools.RedactingLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
 	deps := tools.Deps{DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger}
 	baseURL, apiKey := cfg.baseURL, cfg.apiKey
 	if cfg.simulate {
