@@ -9,7 +9,6 @@ import (
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/schema"
-	"github.com/google/uuid"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -34,9 +33,9 @@ func (ts *toolset) handleCreate(ctx context.Context, req mcp.CallToolRequest) (*
 		return bad, nil
 	}
 	body := in.CreateInvocationRequest
-	if body.IdempotencyKey == "" {
-		body.IdempotencyKey = uuid.NewString()
-	}
+	// A repeat of a create the client gave up on reuses its key; see retryMemory.
+	retry := ts.retries.claim(ctx, spaceID, runtimeID, &body)
+	defer retry.release()
 	wait := schema.DefaultCreateWaitSeconds
 	if in.WaitSeconds != nil {
 		wait = *in.WaitSeconds
@@ -48,7 +47,7 @@ func (ts *toolset) handleCreate(ctx context.Context, req mcp.CallToolRequest) (*
 	}
 	ts.deps.Logger.Info("invocation created", "invocationId", inv.ID, "status", inv.Status)
 	final, err := ts.follow(ctx, req, inv, wait)
-	return invocationResult(final, body.IdempotencyKey, waitNote(err)), nil
+	return invocationResult(final, body.IdempotencyKey, retry.annotate(waitNote(err))), nil
 }
 
 // placement resolves the space and runtime from the arguments or the server defaults.

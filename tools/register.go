@@ -2,6 +2,7 @@ package tools
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/schema"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -43,6 +44,9 @@ func Register(s *server.MCPServer, deps Deps) error {
 		return err
 	}
 	ts := &toolset{deps: deps, validator: validator, published: published}
+	if deps.APIKeyFingerprint != nil {
+		ts.retries = newRetryMemory(deps.APIKeyFingerprint, time.Now)
+	}
 	for _, def := range ts.definitions() {
 		if deps.ReadOnly && !readOnlyTool(def.tool) {
 			continue

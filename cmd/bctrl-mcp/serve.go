@@ -52,6 +52,10 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return configError(stderr, err)
 	}
 	deps.API = client
+	// One key serves every request here; a server whose requests bring their
+	// own keys would fingerprint each request's key instead.
+	keyFingerprint := tools.FingerprintAPIKey(apiKey)
+	deps.APIKeyFingerprint = func(context.Context) string { return keyFingerprint }
 	srv, err := tools.NewServer("bctrl-mcp", version(), deps)
 	if err != nil {
 		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
