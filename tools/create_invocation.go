@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/schema"
-	"github.com/google/uuid"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -33,9 +33,9 @@ func (ts *toolset) handleCreate(ctx context.Context, req mcp.CallToolRequest) (*
 		return bad, nil
 	}
 	body := in.CreateInvocationRequest
-	if body.IdempotencyKey == "" {
-		body.IdempotencyKey = uuid.NewString()
-	}
+	// A repeat of a create the client gave up on reuses its key; see retryMemory.
+	retry := ts.retries.claim(ctx, spaceID, runtimeID, &body)
+	defer retry.release()
 	wait := schema.DefaultCreateWaitSeconds
 	if in.WaitSeconds != nil {
 		wait = *in.WaitSeconds
@@ -47,7 +47,7 @@ func (ts *toolset) handleCreate(ctx context.Context, req mcp.CallToolRequest) (*
 	}
 	ts.deps.Logger.Info("invocation created", "invocationId", inv.ID, "status", inv.Status)
 	final, err := ts.follow(ctx, req, inv, wait)
-	return invocationResult(final, body.IdempotencyKey, waitNote(err)), nil
+	return invocationResult(final, body.IdempotencyKey, retry.annotate(waitNote(err))), nil
 }
 
 // placement resolves the space and runtime from the arguments or the server defaults.
@@ -59,17 +59,27 @@ func (ts *toolset) placement(in schema.CreateInvocationInput) (string, string, *
 	if runtimeID == "" {
 		runtimeID = ts.deps.DefaultRuntimeID
 	}
-	var missing []string
+	var missing, defaults, what []string
 	if spaceID == "" {
-		missing = append(missing, "spaceId (no default space: the server has no BCTRL_SPACE_ID)")
+		missing = append(missing, "spaceId")
+		defaults = append(defaults, "space (BCTRL_SPACE_ID)")
+		what = append(what, "spaceId (the uuid of the bctrl space)")
 	}
 	if runtimeID == "" {
-		missing = append(missing, "runtimeId (no default runtime: the server has no BCTRL_RUNTIME_ID)")
+		missing = append(missing, "runtimeId")
+		defaults = append(defaults, "runtime (BCTRL_RUNTIME_ID)")
+		what = append(what, "runtimeId (the uuid of a live runtime, i.e. cloud browser, in that space)")
 	}
-	if len(missing) > 0 {
-		return "", "", mcp.NewToolResultError(fmt.Sprintf("invalid arguments for create_invocation: missing %v. Pass the uuid of the space and of a live runtime; nothing was sent to bctrl.", missing))
+	if len(missing) == 0 {
+		return spaceID, runtimeID, nil
 	}
-	return spaceID, runtimeID, nil
+	verb := "is"
+	if len(missing) > 1 {
+		verb = "are"
+	}
+	return "", "", mcp.NewToolResultError(fmt.Sprintf("invalid arguments for create_invocation: %s %s missing and this server has no default %s. "+
+		"Call create_invocation again with %s; if you do not know the ids, ask the user for them (or to set the defaults in the MCP server configuration). Nothing was sent to bctrl.",
+		strings.Join(missing, " and "), verb, strings.Join(defaults, " or "), strings.Join(what, " and ")))
 }
 
 // createRetryNote says whether the invocation may exist and how to retry without a duplicate.

@@ -32,8 +32,17 @@ type Deps struct {
 	Follow bctrl.FollowOptions
 	// Heartbeat is the longest gap between progress notifications while waiting (default 4s).
 	Heartbeat time.Duration
-	// Logger receives server-side logs (stderr); nil discards them.
+	// Logger receives server-side logs (stderr); nil discards them. The
+	// tools log through a redacting wrapper of it (see RedactingLogger).
 	Logger *slog.Logger
+	// APIKeyFingerprint returns a digest of the API key that the API calls
+	// made for ctx use (FingerprintAPIKey of it). It partitions the memory
+	// that lets a create repeated after a client time-out reuse the first
+	// call's idempotencyKey, so that one user's retry never reuses another
+	// user's key. With one configured key it is a constant; a server whose
+	// requests carry their own keys derives it from ctx. Nil turns the
+	// memory off: every create without a key gets a new one.
+	APIKeyFingerprint func(ctx context.Context) string
 }
 
 // toolset is the shared state of the registered tools.
@@ -41,6 +50,17 @@ type toolset struct {
 	deps      Deps
 	validator *schema.Validator
 	published map[string]schema.Tool
+	retries   *retryMemory // nil without deps.APIKeyFingerprint
+}
+
+// withDefaults fills the optional fields: a discarding logger when none
+// was given, wrapped so that nothing the tools log can carry a secret.
+func (d Deps) withDefaults() Deps {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	d.Logger = RedactingLogger(d.Logger)
+	return d
 }
 
 func (d *Deps) heartbeat() time.Duration {

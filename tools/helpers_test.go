@@ -62,7 +62,8 @@ func newHarnessWith(t *testing.T, api http.Handler, readOnly bool, opts ...bctrl
 	}
 	s, err := NewServer("bctrl-mcp", "test", Deps{
 		API: c, DefaultSpaceID: testSpace, DefaultRuntimeID: testRuntime, ReadOnly: readOnly,
-		Follow: bctrl.FollowOptions{Slice: 20 * time.Millisecond, PollMin: time.Millisecond, PollMax: 5 * time.Millisecond},
+		Follow:            bctrl.FollowOptions{Slice: 20 * time.Millisecond, PollMin: time.Millisecond, PollMax: 5 * time.Millisecond},
+		APIKeyFingerprint: func(context.Context) string { return FingerprintAPIKey(testKey) },
 	})
 	if err != nil {
 		t.Fatal(err)

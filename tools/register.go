@@ -2,8 +2,7 @@ package tools
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
+	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/schema"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -35,9 +34,7 @@ func Register(s *server.MCPServer, deps Deps) error {
 	if deps.API == nil {
 		return fmt.Errorf("tools: no API client")
 	}
-	if deps.Logger == nil {
-		deps.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
+	deps = deps.withDefaults()
 	validator, err := schema.NewValidator()
 	if err != nil {
 		return err
@@ -47,6 +44,9 @@ func Register(s *server.MCPServer, deps Deps) error {
 		return err
 	}
 	ts := &toolset{deps: deps, validator: validator, published: published}
+	if deps.APIKeyFingerprint != nil {
+		ts.retries = newRetryMemory(deps.APIKeyFingerprint, time.Now)
+	}
 	for _, def := range ts.definitions() {
 		if deps.ReadOnly && !readOnlyTool(def.tool) {
 			continue

@@ -12,10 +12,13 @@ import (
 )
 
 // invocationResult is the result every tool returns for an invocation:
-// structured content matching the output schema plus a short text.
-func invocationResult(inv *bctrl.Invocation, idempotencyKey, note string) *mcp.CallToolResult {
+// structured content matching the output schema plus a short text, both
+// made from the redacted invocation.
+func invocationResult(raw *bctrl.Invocation, idempotencyKey, note string) *mcp.CallToolResult {
+	clean := redactInvocation(*raw)
+	inv := &clean
 	out := schema.InvocationOutput{
-		Invocation:     redactInvocation(*inv),
+		Invocation:     clean,
 		Terminal:       inv.Status.Terminal(),
 		Next:           nextHint(inv),
 		IdempotencyKey: idempotencyKey,

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -284,16 +286,60 @@ func stagehandWith(mut func(map[string]any)) map[string]any {
 	return a
 }
 
-func TestMissingDefaultsAreReported(t *testing.T) {
-	s, err := NewServer("t", "t", Deps{API: &bctrl.Client{}})
+// TestWithoutDefaultsCallsNameTheirIDs serves the tools with no default
+// space or runtime: a create that omits an id is an isError that names it
+// and what to do, and nothing reaches bctrl; a create naming both works.
+func TestWithoutDefaultsCallsNameTheirIDs(t *testing.T) {
+	sim := bctrlsim.New(bctrlsim.Options{APIKey: testKey, Clock: &bctrlsim.RealClock{Speed: 50}})
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	c, err := bctrl.NewClient(bctrl.WithBaseURL(srv.URL), bctrl.WithAPIKey(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := s.HandleMessage(t.Context(), []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_invocation","arguments":{"provider":"stagehand","input":{"instruction":"x"}}}}`))
-	b, _ := json.Marshal(res)
-	raw := string(b)
-	if !strings.Contains(raw, "spaceId") || !strings.Contains(raw, "BCTRL_SPACE_ID") {
-		t.Errorf("response %s", raw)
+	s, err := NewServer("t", "t", Deps{API: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(args map[string]any) (*mcp.CallToolResult, string) {
+		raw, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": map[string]any{"name": "create_invocation", "arguments": args}})
+		resp, ok := s.HandleMessage(t.Context(), raw).(mcp.JSONRPCResponse)
+		if !ok {
+			t.Fatalf("not a result: %+v", resp)
+		}
+		res := resp.Result.(*mcp.CallToolResult)
+		return res, text(res)
+	}
+	tests := []struct {
+		name  string
+		args  map[string]any
+		want  []string
+		avoid string
+	}{
+		{"both", stagehand("x", 0), []string{"spaceId and runtimeId are missing", "BCTRL_SPACE_ID", "BCTRL_RUNTIME_ID", "ask the user", "Nothing was sent"}, ""},
+		{"runtime", stagehandWith(func(a map[string]any) { a["spaceId"] = testSpace }), []string{"runtimeId is missing", "BCTRL_RUNTIME_ID"}, "spaceId"},
+		{"space", stagehandWith(func(a map[string]any) { a["runtimeId"] = testRuntime }), []string{"spaceId is missing", "BCTRL_SPACE_ID"}, "runtimeId ("},
+	}
+	for _, tt := range tests {
+		res, msg := call(tt.args)
+		if !res.IsError {
+			t.Errorf("%s: not an error: %s", tt.name, msg)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s: %q lacks %q", tt.name, msg, w)
+			}
+		}
+		if tt.avoid != "" && strings.Contains(msg, tt.avoid) {
+			t.Errorf("%s: %q names %q, which was given", tt.name, msg, tt.avoid)
+		}
+	}
+	if n := sim.Requests(); n != 0 {
+		t.Fatalf("%d requests reached bctrl", n)
+	}
+	res, msg := call(stagehandWith(func(a map[string]any) { a["spaceId"], a["runtimeId"] = testSpace, testRuntime }))
+	if res.IsError || sim.Count() != 1 {
+		t.Errorf("create naming its ids: %s; %d invocations", msg, sim.Count())
 	}
 }
 

@@ -89,10 +89,9 @@ func (c *config) check() error {
 	if strings.ContainsAny(c.apiKey, " \t\r\n") {
 		return errors.New("BCTRL_API_KEY contains white space; check how it was pasted")
 	}
+	// The defaults are optional (PRODUCT.md §3): without them each
+	// create_invocation names its spaceId and runtimeId.
 	for _, id := range []struct{ name, value string }{{"BCTRL_SPACE_ID / --space-id", c.spaceID}, {"BCTRL_RUNTIME_ID / --runtime-id", c.runtimeID}} {
-		if id.value == "" && !c.readOnly {
-			return fmt.Errorf("%s is not set: create_invocation needs a default space and runtime (a call may still pass its own); set it, or use --read-only", id.name)
-		}
 		if id.value != "" && uuid.Validate(id.value) != nil {
 			return fmt.Errorf("%s %q is not a uuid", id.name, id.value)
 		}

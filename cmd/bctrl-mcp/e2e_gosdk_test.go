@@ -120,7 +120,10 @@ func TestGoSDKClient(t *testing.T) {
 	if err != nil || !bad.IsError {
 		t.Fatalf("bad input: %v %v", bad, err)
 	}
-	if len(levels) == 0 {
+	mu.Lock()
+	logged := len(levels)
+	mu.Unlock()
+	if logged == 0 {
 		t.Error("no log notifications after logging/setLevel info")
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func TestConfigErrorsExitTwo(t *testing.T) {
 		want string
 	}{
 		{"no key", nil, map[string]string{"BCTRL_SPACE_ID": space, "BCTRL_RUNTIME_ID": rt}, "BCTRL_API_KEY is not set"},
-		{"no space", nil, map[string]string{"BCTRL_API_KEY": "k", "BCTRL_RUNTIME_ID": rt}, "BCTRL_SPACE_ID"},
+		{"bad space", nil, map[string]string{"BCTRL_API_KEY": "k", "BCTRL_SPACE_ID": "growth", "BCTRL_RUNTIME_ID": rt}, "not a uuid"},
 		{"bad runtime", nil, map[string]string{"BCTRL_API_KEY": "k", "BCTRL_SPACE_ID": space, "BCTRL_RUNTIME_ID": "rt-1"}, "not a uuid"},
 		{"plain http", []string{"--base-url", "http://api.bctrl.ai"}, map[string]string{"BCTRL_API_KEY": "k", "BCTRL_SPACE_ID": space, "BCTRL_RUNTIME_ID": rt}, "plain http"},
 		{"bad bool", nil, map[string]string{"BCTRL_READ_ONLY": "sure"}, "BCTRL_READ_ONLY"},
@@ -39,6 +40,24 @@ func TestConfigErrorsExitTwo(t *testing.T) {
 				t.Errorf("error is not one line: %q", stderr.String())
 			}
 		})
+	}
+}
+
+// TestSpaceAndRuntimeAreOptional: an API key alone is a working
+// configuration (PRODUCT.md §3); calls then name their space and runtime.
+func TestSpaceAndRuntimeAreOptional(t *testing.T) {
+	for _, vars := range []map[string]string{
+		{"BCTRL_API_KEY": "k"},
+		{"BCTRL_API_KEY": "k", "BCTRL_SPACE_ID": "6f1c2a8e-0d4b-4c3e-9b7a-1e2f3a4b5c6d"},
+		{"BCTRL_API_KEY": "k", "BCTRL_RUNTIME_ID": "7a2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d"},
+	} {
+		cfg, err := parseConfig("serve", nil, io.Discard, env(vars))
+		if err != nil {
+			t.Errorf("%v: %v", vars, err)
+		}
+		if cfg.spaceID != vars["BCTRL_SPACE_ID"] || cfg.runtimeID != vars["BCTRL_RUNTIME_ID"] {
+			t.Errorf("%v: space %q, runtime %q", vars, cfg.spaceID, cfg.runtimeID)
+		}
 	}
 }
 

@@ -33,7 +33,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return configError(stderr, err)
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	logger := tools.RedactingLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
 	deps := tools.Deps{DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger}
 	baseURL, apiKey := cfg.baseURL, cfg.apiKey
 	if cfg.simulate {
@@ -52,12 +52,19 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return configError(stderr, err)
 	}
 	deps.API = client
+	// One key serves every request here; a server whose requests bring their
+	// own keys would fingerprint each request's key instead.
+	keyFingerprint := tools.FingerprintAPIKey(apiKey)
+	deps.APIKeyFingerprint = func(context.Context) string { return keyFingerprint }
 	srv, err := tools.NewServer("bctrl-mcp", version(), deps)
 	if err != nil {
 		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
 		return 1
 	}
 	logger.Info("serving MCP on stdio", "version", version(), "baseURL", baseURL, "simulate", cfg.simulate, "readOnly", cfg.readOnly)
+	if !cfg.readOnly && (cfg.spaceID == "" || cfg.runtimeID == "") {
+		logger.Info("no default space or runtime (BCTRL_SPACE_ID, BCTRL_RUNTIME_ID): each create_invocation must pass the missing spaceId or runtimeId")
+	}
 	if err := mcpstdio.Serve(ctx, srv, stdin, stdout, mcpstdio.Options{Logger: logger}); err != nil {
 		logger.Error("stdio transport stopped", "error", err)
 		return 1
