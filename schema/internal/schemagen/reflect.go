@@ -1,6 +1,7 @@
 package schemagen
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 
@@ -51,6 +52,19 @@ func reflectWith[T any](r *jsonschema.Reflector) *jsonschema.Schema {
 	s := r.Reflect(new(T))
 	s.Version = ""
 	return s
+}
+
+// reflectJSON returns a generator of T's schema in the variant, as plain JSON values.
+func reflectJSON[T any](v variant) func() (map[string]any, error) {
+	return func() (map[string]any, error) {
+		raw, err := json.Marshal(reflectWith[T](reflectorFor(v)))
+		if err != nil {
+			return nil, err
+		}
+		var s map[string]any
+		err = json.Unmarshal(raw, &s)
+		return s, err
+	}
 }
 
 // plain reflects a type without the mapper's special cases for it.
