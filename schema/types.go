@@ -1,6 +1,8 @@
-// Package schema holds the tool input and output types and generates their
-// JSON Schemas with invopop/jsonschema, in a form every major MCP client
-// accepts: an inline object at the root, no $ref, no top-level unions.
+// Package schema holds the tool input and output types and publishes their
+// JSON Schemas, in a form every major MCP client accepts: an inline object
+// at the root, no $ref, no top-level unions. The schemas are generated from
+// these types with invopop/jsonschema by internal/schemagen (go generate)
+// and embedded, so the server reflects nothing at start.
 package schema
 
 import (
@@ -19,9 +21,9 @@ const (
 // CreateInvocationInput is the create_invocation input: the API request body
 // plus where to run it and how long to wait.
 type CreateInvocationInput struct {
-	SpaceID     string `json:"spaceId,omitempty" jsonschema:"format=uuid,description=Space to run in. Optional when the server has a default space."`
-	RuntimeID   string `json:"runtimeId,omitempty" jsonschema:"format=uuid,description=Live runtime (cloud browser) to run in. Optional when the server has a default runtime."`
-	WaitSeconds *int   `json:"waitSeconds,omitempty" jsonschema:"minimum=0,maximum=50,default=20,description=Seconds to wait for the invocation to finish before returning its current state (0-50). If it is still running call get_invocation."`
+	SpaceID     string `json:"spaceId,omitempty" jsonschema:"format=uuid,description=Optional when the server has a default space."`
+	RuntimeID   string `json:"runtimeId,omitempty" jsonschema:"format=uuid,description=Live runtime (cloud browser) to run in; optional when the server has a default."`
+	WaitSeconds *int   `json:"waitSeconds,omitempty" jsonschema:"minimum=0,maximum=50,default=20,description=Wait this long for the end\\, then return the current state."`
 	bctrl.CreateInvocationRequest
 }
 
@@ -47,12 +49,12 @@ func (in *CreateInvocationInput) UnmarshalJSON(data []byte) error {
 // GetInvocationInput is the get_invocation input.
 type GetInvocationInput struct {
 	InvocationID string `json:"invocationId" jsonschema:"required,format=uuid,description=Id returned by create_invocation."`
-	WaitSeconds  *int   `json:"waitSeconds,omitempty" jsonschema:"minimum=0,maximum=50,default=0,description=Seconds to wait for the invocation to finish (0-50); it returns as soon as it ends. 0 answers at once."`
+	WaitSeconds  *int   `json:"waitSeconds,omitempty" jsonschema:"minimum=0,maximum=50,default=0,description=It returns as soon as the invocation ends."`
 }
 
 // CancelInvocationInput is the cancel_invocation input.
 type CancelInvocationInput struct {
-	InvocationID string `json:"invocationId" jsonschema:"required,format=uuid,description=Id of the invocation to cancel."`
+	InvocationID string `json:"invocationId" jsonschema:"required,format=uuid,description=Id returned by create_invocation."`
 }
 
 // InvocationOutput is every tool's structured result: the invocation with

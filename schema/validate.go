@@ -9,36 +9,39 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/schema/jsonval"
 )
 
-// Validator checks tool arguments against the published input schemas.
-// create_invocation arguments are checked against the variant of the schema
-// for their provider, so a config or options field of the other provider is
-// rejected with the list of valid ones. Each schema is compiled on first
-// use, which keeps that work out of the server's start-up.
+// Validator checks tool arguments. create_invocation publishes a flat
+// schema (each union one object with optional fields) but is validated
+// against the exact schema of the call's provider, so a config or options
+// field of the other provider, or a model reference with fields of both
+// forms, is rejected with a precise message. Each schema is compiled on
+// first use, which keeps that work out of the server's start-up.
 type Validator struct {
 	byTool     map[string]func() (*jsonval.Validator, error)
 	byProvider map[bctrl.Provider]func() (*jsonval.Validator, error)
 }
 
-// NewValidator prepares the validators of the published input schemas.
+// NewValidator prepares the validators of the tool inputs.
 func NewValidator() (*Validator, error) {
-	published, err := Published()
+	v := &Validator{byTool: map[string]func() (*jsonval.Validator, error){}, byProvider: map[bctrl.Provider]func() (*jsonval.Validator, error){}}
+	for _, name := range ToolNames() {
+		file := InputFile(name)
+		if name == ToolCreate {
+			file = ValidationFile("")
+		}
+		v.byTool[name] = sync.OnceValues(func() (*jsonval.Validator, error) { return compileFile(file) })
+	}
+	for _, p := range []bctrl.Provider{bctrl.ProviderStagehand, bctrl.ProviderBrowserUse} {
+		v.byProvider[p] = sync.OnceValues(func() (*jsonval.Validator, error) { return compileFile(ValidationFile(p)) })
+	}
+	return v, nil
+}
+
+func compileFile(name string) (*jsonval.Validator, error) {
+	raw, err := generatedFile(name)
 	if err != nil {
 		return nil, err
 	}
-	v := &Validator{byTool: map[string]func() (*jsonval.Validator, error){}, byProvider: map[bctrl.Provider]func() (*jsonval.Validator, error){}}
-	for name, tool := range published {
-		v.byTool[name] = sync.OnceValues(func() (*jsonval.Validator, error) { return compileRaw(name, tool.Input) })
-	}
-	for _, p := range []bctrl.Provider{bctrl.ProviderStagehand, bctrl.ProviderBrowserUse} {
-		v.byProvider[p] = sync.OnceValues(func() (*jsonval.Validator, error) {
-			raw, err := reflectJSON[CreateInvocationInput](variant(p))
-			if err != nil {
-				return nil, err
-			}
-			return compileRaw("create_invocation for "+string(p), raw)
-		})
-	}
-	return v, nil
+	return compileRaw(name, raw)
 }
 
 func compileRaw(name string, raw json.RawMessage) (*jsonval.Validator, error) {

@@ -8,9 +8,8 @@ import (
 )
 
 func (ts *toolset) cancelInvocation() definition {
-	tool := ts.newTool(schema.ToolCancel, "Cancel a browser-agent invocation",
-		"Ask bctrl to cancel a running invocation and return its state (usually cancelling, then cancelled). "+
-			"Cancelling an invocation that has already ended changes nothing. Call get_invocation to see it end.",
+	tool := ts.newTool(schema.ToolCancel, "Cancel an invocation",
+		"Ask bctrl to cancel an invocation; returns it, usually cancelling. No effect once it has ended.",
 		hints{readOnly: false, destructive: true, idempotent: true, openWorld: true})
 	return definition{tool: tool, handler: ts.handleCancel}
 }

@@ -13,12 +13,10 @@ import (
 )
 
 func (ts *toolset) createInvocation() definition {
-	tool := ts.newTool(schema.ToolCreate, "Start a browser-agent invocation",
-		"Start durable browser-agent work (a Stagehand or browser-use agent) in a live bctrl cloud browser runtime, "+
-			"then wait up to waitSeconds (default 20, max 50) for it to finish, sending progress while it runs. "+
-			"Returns the invocation: its status, progress, result or error, `terminal`, and a `next` hint. "+
-			"If it is still running, call get_invocation. config and options take the fields of the chosen provider only. "+
-			"Every call is billed: to retry after an error, pass the same idempotencyKey so no second invocation starts.",
+	tool := ts.newTool(schema.ToolCreate, "Start a browser agent",
+		"Start durable browser-agent work in a live bctrl cloud browser and wait up to waitSeconds for it to end, "+
+			"reporting progress. Returns the invocation with `terminal` and a `next` hint. "+
+			"Each call is billed: to retry after an error, pass the same idempotencyKey.",
 		hints{readOnly: false, destructive: false, idempotent: false, openWorld: true})
 	return definition{tool: tool, handler: ts.handleCreate}
 }

@@ -8,11 +8,9 @@ import (
 )
 
 func (ts *toolset) getInvocation() definition {
-	tool := ts.newTool(schema.ToolGet, "Get a browser-agent invocation",
-		"Get the status, progress, result or error of an invocation started with create_invocation. "+
-			"With waitSeconds (max 50) it waits for the invocation to finish, sending progress while it runs, "+
-			"and returns as soon as it ends or with the current state when the wait runs out. "+
-			"Keep calling it while `terminal` is false.",
+	tool := ts.newTool(schema.ToolGet, "Get an invocation",
+		"Get an invocation's status, progress and result or error, waiting up to waitSeconds for it to end "+
+			"(reporting progress). Call again while `terminal` is false.",
 		hints{readOnly: true, destructive: false, idempotent: true, openWorld: true})
 	return definition{tool: tool, handler: ts.handleGet}
 }

@@ -36,14 +36,45 @@ func contextCost(e *benchEnv) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
+	seen, err := modelVisible(list)
+	if err != nil {
+		return nil, err
+	}
 	perTool := float64(len(perOp)) / 4
 	kb := func(n float64) []float64 { return []float64{n / 1024} }
 	return []row{
 		{name: "tools/list answer (3 tools)", unit: "KiB", samples: kb(float64(len(list))), note: tokens(float64(len(list)))},
+		{name: "of which name + description + input schema (what most clients send the model)", unit: "KiB", samples: kb(float64(seen)), note: tokens(float64(seen))},
 		{name: "typical create_invocation result (succeeded)", unit: "KiB", samples: kb(float64(len(result))), note: tokens(float64(len(result)))},
 		{name: "one tool per operation, same 4 operations, OpenAPI inputs inlined", unit: "KiB", samples: kb(float64(len(perOp))), note: tokens(float64(len(perOp)))},
 		{name: "one tool per operation, 120 tools (bctrl's hosted MCP) at that size", unit: "KiB", samples: kb(perTool * bctrlHostedTools), note: "estimate; " + tokens(perTool*bctrlHostedTools)},
 	}, nil
+}
+
+// modelVisible sums, over the tools of a tools/list answer, the bytes of
+// what most clients pass to the model: name, description and compact input schema.
+func modelVisible(list []byte) (int, error) {
+	var answer struct {
+		Result struct {
+			Tools []struct {
+				Name        string          `json:"name"`
+				Description string          `json:"description"`
+				InputSchema json.RawMessage `json:"inputSchema"`
+			} `json:"tools"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(list, &answer); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range answer.Result.Tools {
+		var input bytes.Buffer
+		if err := json.Compact(&input, t.InputSchema); err != nil {
+			return 0, err
+		}
+		n += len(t.Name) + len(t.Description) + input.Len()
+	}
+	return n, nil
 }
 
 func tokens(bytes float64) string {

@@ -27,6 +27,7 @@ type benchEnv struct {
 	bin      string // bctrl-mcp as built by go build
 	stripped string // bctrl-mcp built with -ldflags "-s -w"
 	floor    string
+	toy      string // a one-tool mcp-go server, the cold-start yardstick
 	sim      *simServer
 	client   *bctrl.Client
 }
@@ -58,11 +59,12 @@ func newBenchEnv() (*benchEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &benchEnv{dir: dir, bin: filepath.Join(dir, "bctrl-mcp"), stripped: filepath.Join(dir, "bctrl-mcp-stripped"), floor: filepath.Join(dir, "floor")}
+	e := &benchEnv{dir: dir, bin: filepath.Join(dir, "bctrl-mcp"), stripped: filepath.Join(dir, "bctrl-mcp-stripped"), floor: filepath.Join(dir, "floor"), toy: filepath.Join(dir, "toy")}
 	for _, b := range [][]string{
 		{"build", "-o", e.bin, "./cmd/bctrl-mcp"},
 		{"build", "-ldflags", "-s -w", "-o", e.stripped, "./cmd/bctrl-mcp"},
 		{"build", "-o", e.floor, "./cmd/bctrl-mcp-bench/floor"},
+		{"build", "-o", e.toy, "./cmd/bctrl-mcp-bench/toy"},
 	} {
 		cmd := exec.Command("go", b...)
 		cmd.Stderr = os.Stderr

@@ -1,6 +1,6 @@
 // Command bctrl-mcp-bench measures bctrl-mcp on this machine and prints
-// Markdown tables: cold start (against the official Node reference server
-// and a fixed-answer floor), per-call overhead against a direct API call,
+// Markdown tables: cold start (against a one-tool mcp-go server, the
+// official Node reference server and a fixed-answer floor), per-call overhead against a direct API call,
 // throughput, status latency and upstream cost against polling, memory,
 // binary size and context cost. Run it from the repository root:
 //
@@ -17,51 +17,58 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
 
 func main() {
-	runs := flag.Int("runs", 20, "cold starts per server")
+	runs := flag.Int("runs", 21, "cold starts per server, in alternating rounds")
 	calls := flag.Int("calls", 2000, "sequential calls for the per-call overhead")
 	burst := flag.Int("throughput-calls", 3000, "calls per in-flight level for throughput")
 	trials := flag.Int("trials", 5, "invocations per side for status latency")
 	waits := flag.Int("waits", 200, "concurrent waits for the memory measure")
+	only := flag.String("only", "", "comma-separated sections to run (cold, calls, throughput, latency, memory, context); all when empty")
 	flag.Parse()
-	if err := run(*runs, *calls, *burst, *trials, *waits); err != nil {
+	if err := run(*runs, *calls, *burst, *trials, *waits, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bctrl-mcp-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(runs, calls, burst, trials, waits int) error {
+func run(runs, calls, burst, trials, waits int, only string) error {
 	began := time.Now()
 	e, err := newBenchEnv()
 	if err != nil {
 		return err
 	}
 	defer e.close()
-	fmt.Printf("## bctrl-mcp benchmarks\n\n%s\n\nCommand: `go run ./cmd/bctrl-mcp-bench` (flags: -runs %d -calls %d -throughput-calls %d -trials %d -waits %d)\n",
-		machine(), runs, calls, burst, trials, waits)
+	flags := fmt.Sprintf("-runs %d -calls %d -throughput-calls %d -trials %d -waits %d", runs, calls, burst, trials, waits)
+	if only != "" {
+		flags += " -only " + only
+	}
+	fmt.Printf("## bctrl-mcp benchmarks\n\n%s\n\nCommand: `go run ./cmd/bctrl-mcp-bench` (flags: %s)\n", machine(), flags)
 
 	servers := []server{
-		{name: "bctrl-mcp", env: serverEnv("http://127.0.0.1:9"), argv: []string{e.bin}},
+		{name: ourName, env: serverEnv("http://127.0.0.1:9"), argv: []string{e.bin}},
+		{name: toyName, env: nil, argv: []string{e.toy}},
 		{name: "floor (fixed answers)", env: nil, argv: []string{e.floor}},
 	}
 	if ref := filepath.Join("cmd", "bctrl-mcp", "e2e", "node_modules", ".bin", "mcp-server-everything"); exists(ref) {
-		servers = append(servers, server{name: referenceName, env: os.Environ(), argv: []string{ref, "stdio"}})
+		// Node starts slowly; a start every other round keeps the table under 3 minutes.
+		servers = append(servers, server{name: referenceName, env: os.Environ(), argv: []string{ref, "stdio"}, every: 2})
 	} else {
 		fmt.Fprintln(os.Stderr, "bctrl-mcp-bench: reference server not installed (npm ci --prefix cmd/bctrl-mcp/e2e); its rows are left out")
 	}
 	sections := []struct {
-		title string
-		f     func() ([]row, error)
+		key, title string
+		f          func() ([]row, error)
 	}{
-		{"Cold start", func() ([]row, error) { return coldStartRows(servers, runs) }},
-		{"Per-call overhead (get_invocation, no wait, simulator on loopback)", func() ([]row, error) { return perCall(e, calls) }},
-		{"Throughput over one stdio session", func() ([]row, error) { return throughput(e, []int{1, 8, 64}, burst) }},
-		{"Status latency and upstream cost (invocations ending 8 s after creation)", func() ([]row, error) { return statusLatency(e, trials) }},
-		{"Memory and size", func() ([]row, error) {
+		{"cold", "Cold start", func() ([]row, error) { return coldStartRows(servers, runs, coldStartOnce) }},
+		{"calls", "Per-call overhead (get_invocation, no wait, simulator on loopback)", func() ([]row, error) { return perCall(e, calls) }},
+		{"throughput", "Throughput over one stdio session", func() ([]row, error) { return throughput(e, []int{1, 8, 64}, burst) }},
+		{"latency", "Status latency and upstream cost (invocations ending 8 s after creation)", func() ([]row, error) { return statusLatency(e, trials) }},
+		{"memory", "Memory and size", func() ([]row, error) {
 			rows, err := memory(e, waits)
 			if err != nil {
 				return nil, err
@@ -69,9 +76,12 @@ func run(runs, calls, burst, trials, waits int) error {
 			sizes, err := binarySizes(e)
 			return append(rows, sizes...), err
 		}},
-		{"Context cost", func() ([]row, error) { return contextCost(e) }},
+		{"context", "Context cost", func() ([]row, error) { return contextCost(e) }},
 	}
 	for _, s := range sections {
+		if only != "" && !slices.Contains(strings.Split(only, ","), s.key) {
+			continue
+		}
 		rows, err := s.f()
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.title, err)

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/bctrlhq/bctrl-mcp/tools"
@@ -46,7 +47,8 @@ func toolDocs() (string, error) {
 		b.WriteString(params)
 		b.WriteString("\n")
 	}
-	b.WriteString("Every result carries `structuredContent` (the invocation with all API fields, plus `terminal`, `next` and, for creates, `idempotencyKey`) and a short text. Full schemas: `bctrl-mcp schema [tool]`.\n")
+	b.WriteString("Every result carries `structuredContent` (the invocation with all API fields, plus `terminal`, `next` and, for creates, `idempotencyKey`) and a short text. " +
+		"The output schema types the top-level fields and leaves nested objects, and fields a newer API adds, open. Full schemas: `bctrl-mcp schema [tool]`.\n")
 	return b.String(), nil
 }
 
@@ -54,13 +56,14 @@ type propDoc struct {
 	Type        string                     `json:"type"`
 	Description string                     `json:"description"`
 	Enum        []any                      `json:"enum"`
-	AnyOf       []propDoc                  `json:"anyOf"`
-	Title       string                     `json:"title"`
+	Minimum     *float64                   `json:"minimum"`
+	Maximum     *float64                   `json:"maximum"`
+	Default     any                        `json:"default"`
 	Properties  map[string]json.RawMessage `json:"properties"`
 }
 
-// paramLines renders one table row per top-level input property; for
-// provider unions it lists each provider's fields.
+// paramLines renders one table row per top-level input property; an
+// object's row lists its fields.
 func paramLines(t mcp.Tool) (string, error) {
 	var s struct {
 		Properties map[string]propDoc `json:"properties"`
@@ -69,13 +72,8 @@ func paramLines(t mcp.Tool) (string, error) {
 	if err := json.Unmarshal(t.RawInputSchema, &s); err != nil {
 		return "", err
 	}
-	names := make([]string, 0, len(s.Properties))
-	for n := range s.Properties {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	var b strings.Builder
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(s.Properties)) {
 		p := s.Properties[n]
 		typ, desc := p.Type, p.Description
 		if len(p.Enum) > 0 {
@@ -85,22 +83,15 @@ func paramLines(t mcp.Tool) (string, error) {
 			}
 			typ += " (" + strings.Join(vals, ", ") + ")"
 		}
-		if len(p.AnyOf) > 0 {
-			typ = "object"
-			for _, alt := range p.AnyOf {
-				fields := make([]string, 0, len(alt.Properties))
-				for f := range alt.Properties {
-					fields = append(fields, f)
-				}
-				sort.Strings(fields)
-				desc += fmt.Sprintf(" %s: %s.", alt.Title, strings.Join(fields, ", "))
-			}
+		if p.Minimum != nil && p.Maximum != nil && p.Default != nil {
+			typ += fmt.Sprintf(" (%v–%v, default %v)", *p.Minimum, *p.Maximum, p.Default)
+		}
+		if len(p.Properties) > 0 {
+			desc = strings.TrimSpace(desc + " Fields: " + strings.Join(slices.Sorted(maps.Keys(p.Properties)), ", ") + ".")
 		}
 		req := "no"
-		for _, r := range s.Required {
-			if r == n {
-				req = "yes"
-			}
+		if slices.Contains(s.Required, n) {
+			req = "yes"
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", n, typ, req, strings.ReplaceAll(desc, "|", "\\|"))
 	}
