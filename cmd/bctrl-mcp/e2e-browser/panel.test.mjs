@@ -169,6 +169,7 @@ test("Cancel, confirmed from the keyboard, ends in cancelled", async () => {
   await page.keyboard.press("Enter");
   await untilStatus(p, "cancelled");
   assert.equal(await p.frame.isEnabled("#cancel"), false);
+  assert.equal(await p.frame.$eval("#cancel", (b) => b.textContent), "Cancel");
   assert.match(await p.frame.$eval("#failure", (e) => e.textContent), /cancelled on request/);
   await axeCheck(p, "the cancelled panel (dark)");
 });
