@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/schema"
+	"github.com/bctrlhq/bctrl-mcp/tools/panel"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
@@ -15,10 +16,13 @@ const Instructions = "Run durable browser-agent work (Stagehand or browser-use) 
 	"While `terminal` is false, call get_invocation with waitSeconds up to 50 to keep following it; " +
 	"call cancel_invocation to stop it. Retrying a create with the same idempotencyKey never starts a second invocation."
 
-// NewServer builds the MCP server with the tools registered.
+// NewServer builds the MCP server with the tools and the invocation panel
+// (an MCP Apps view, advertised as an extension) registered.
 func NewServer(name, version string, deps Deps) (*server.MCPServer, error) {
 	s := server.NewMCPServer(name, version,
 		server.WithToolCapabilities(false),
+		server.WithResourceCapabilities(false, false),
+		server.WithExtensions(map[string]any{panel.ExtensionID: panel.ExtensionSettings()}),
 		server.WithLogging(),
 		server.WithRecovery(),
 		server.WithInstructions(Instructions),
@@ -26,6 +30,7 @@ func NewServer(name, version string, deps Deps) (*server.MCPServer, error) {
 	if err := Register(s, deps); err != nil {
 		return nil, err
 	}
+	panel.Register(s)
 	return s, nil
 }
 
@@ -63,7 +68,14 @@ type definition struct {
 }
 
 func (ts *toolset) definitions() []definition {
-	return []definition{ts.createInvocation(), ts.getInvocation(), ts.cancelInvocation()}
+	return []definition{withPanel(ts.createInvocation()), withPanel(ts.getInvocation()), ts.cancelInvocation()}
+}
+
+// withPanel has MCP Apps hosts show the invocation panel with the tool's
+// results; other clients ignore the _meta, and it never reaches the model.
+func withPanel(d definition) definition {
+	d.tool.Meta = panel.ToolMeta()
+	return d
 }
 
 // hints are the four annotation hints, all set explicitly: mcp-go's defaults

@@ -27,6 +27,7 @@
 //
 //	sim:succeeded (default) | sim:failed | sim:timed_out | sim:hang   the outcome
 //	sim:steps=N                                                      N agent steps (default 5)
+//	sim:table                                                        the answer is an array of rows, not {answer, steps}
 //	metadata {"simOutcome": "failed", "simSteps": 8}                 the same, by metadata
 //
 // Faults: QueueFaults makes the next requests of a route fail in a given

@@ -169,7 +169,7 @@ func (r *record) result(ok bool, steps int) map[string]any {
 			"call": "agent.execute", "method": "agent.execute", "target": "browser_page", "runtimeId": r.runtimeID,
 			"contextId": nil, "handleId": nil, "pageId": "page-1", "ref": nil,
 		}
-		step["result"] = map[string]any{"answer": resultAnswer(r.instruction), "steps": steps}
+		step["result"] = stepResult(r.instruction, steps)
 	} else {
 		step["error"] = map[string]any{
 			"code": "INVALID_ARGS", "message": "The login form rejected the credentials.", "hint": "Check the credentials in sensitiveData or variables.",

@@ -4,6 +4,7 @@
 //	bctrl-mcp               serve MCP over stdio (default)
 //	bctrl-mcp demo          scripted run against the built-in simulator
 //	bctrl-mcp sim           the simulator as a standalone HTTP server
+//	bctrl-mcp preview       the invocation panel in a local page, on the simulator
 //	bctrl-mcp schema [tool] print the published tool schemas
 //	bctrl-mcp docs          print the README's tool reference
 //	bctrl-mcp version       print the version
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return demoCmd(ctx, args, stdout, stderr, getenv)
 	case "sim":
 		return simCmd(ctx, args, stderr, getenv)
+	case "preview":
+		return previewCmd(ctx, args, stderr)
 	case "schema":
 		return schemaCmd(args, stdout, stderr)
 	case "docs":
@@ -69,6 +72,8 @@ Commands:
   bctrl-mcp [flags]          serve MCP over stdio (the default)
   bctrl-mcp demo             scripted end-to-end run against the built-in simulator
   bctrl-mcp sim [--addr A]   serve the simulator over HTTP (default 127.0.0.1:8787)
+  bctrl-mcp preview [--addr A] [--speed X]
+                             the live invocation panel in a local page (default 127.0.0.1:8788)
   bctrl-mcp schema [tool]    print the published input/output schemas
   bctrl-mcp docs             print the tool reference (Markdown)
   bctrl-mcp version          print the version
