@@ -14,7 +14,7 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
-	"github.com/bctrlhq/bctrl-mcp/tools/mcpstdio"
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
 )
 
 // Ids the simulator uses when no default space or runtime is configured.
@@ -58,7 +58,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 1
 	}
 	logger.Info("serving MCP on stdio", "version", version(), "baseURL", baseURL, "simulate", cfg.simulate, "readOnly", cfg.readOnly)
-	if err := mcpstdio.Serve(ctx, srv, stdin, stdout, mcpstdio.Options{Logger: logger}); err != nil {
+	if err := stdio.Serve(ctx, srv, stdin, stdout, stdio.Options{Logger: logger}); err != nil {
 		logger.Error("stdio transport stopped", "error", err)
 		return 1
 	}

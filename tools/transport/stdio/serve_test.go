@@ -1,4 +1,4 @@
-package mcpstdio_test
+package stdio_test
 
 import (
 	"bufio"
@@ -13,7 +13,7 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
-	"github.com/bctrlhq/bctrl-mcp/tools/mcpstdio"
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
 	"github.com/mark3labs/mcp-go/server"
 	"go.uber.org/goleak"
 )
@@ -62,7 +62,7 @@ func session(t *testing.T, s *server.MCPServer, input func(send func(string), ne
 	outR, outW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- mcpstdio.Serve(t.Context(), s, inR, outW, mcpstdio.Options{})
+		done <- stdio.Serve(t.Context(), s, inR, outW, stdio.Options{})
 		_ = outW.Close()
 	}()
 	var all []map[string]any

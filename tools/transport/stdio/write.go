@@ -1,0 +1,68 @@
+package stdio
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
+)
+
+// writeLoop is the only writer of out. Before each response it writes the
+// notifications already queued, which include all of that request's.
+func (c *conn) writeLoop(out io.Writer, abort context.CancelFunc) error {
+	w := bufio.NewWriter(out)
+	var failed error
+	write := func(msg []byte) {
+		if failed != nil {
+			return
+		}
+		if _, err := w.Write(append(msg, '\n')); err != nil {
+			failed = err
+		} else if err := w.Flush(); err != nil {
+			failed = err
+		}
+		if failed != nil {
+			abort() // the client is gone: stop serving
+		}
+	}
+	drain := func() {
+		for {
+			select {
+			case n := <-c.sess.notifications:
+				write(mustJSON(n))
+			default:
+				return
+			}
+		}
+	}
+	for {
+		select {
+		case n := <-c.sess.notifications:
+			write(mustJSON(n))
+		case resp := <-c.responses:
+			drain()
+			write(resp)
+		case <-c.writerDone:
+			for {
+				select {
+				case resp := <-c.responses:
+					drain()
+					write(resp)
+				default:
+					drain()
+					return failed
+				}
+			}
+		}
+	}
+}
+
+func mustJSON(v any) []byte {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return jsonrpc.ErrorResponse(nil, jsonrpc.CodeInternalError, "internal error: could not encode a notification")
+	}
+	return raw
+}
