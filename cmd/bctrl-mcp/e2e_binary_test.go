@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/cmd/internal/mcpproc"
@@ -101,7 +101,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 }
 
 // TestExitsCleanlyWithWaitsInFlight ends the binary, by closing stdin or by
-// SIGTERM, while a 50-second wait on a never-ending invocation is running.
+// SIGTERM, while a 50-second wait on a never-ending invocation is running:
+// the exit must come well before that wait could end by itself.
 func TestExitsCleanlyWithWaitsInFlight(t *testing.T) {
 	for _, how := range []string{"stdin EOF", "SIGTERM"} {
 		t.Run(how, func(t *testing.T) {
@@ -109,24 +110,27 @@ func TestExitsCleanlyWithWaitsInFlight(t *testing.T) {
 			s.send(`{"jsonrpc":"2.0","id":"w","method":"tools/call","params":{"name":"create_invocation","arguments":{"provider":"stagehand","input":{"instruction":"sim:hang"},"waitSeconds":50},"_meta":{"progressToken":"w"}}}`)
 			for m := s.next(); m["method"] != "notifications/progress"; m = s.next() {
 			}
+			start := time.Now()
 			if how == "SIGTERM" {
 				if err := s.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 					t.Fatal(err)
 				}
 			}
+			s.Timeout = 20 * time.Second // under the 50 s the wait would take by itself
 			if err := s.Finish(); err != nil {
 				t.Fatalf("exit: %v\n%s", err, s.Stderr())
 			}
+			t.Logf("exited %v after %s", time.Since(start).Round(time.Millisecond), how)
 		})
 	}
 }
 
 // TestTwoHundredConcurrentWaits runs 200 get_invocation waits at once over
-// one stdio session and reports the process's peak resident memory.
+// one stdio session: each ends with its own invocation, succeeded. (The
+// benchmark, cmd/bctrl-mcp-bench, measures the memory this takes.)
 func TestTwoHundredConcurrentWaits(t *testing.T) {
 	const n = 200
 	s := startBinary(t, "BCTRL_SIMULATE=true", "BCTRL_SIM_SPEED=20", "BCTRL_LOG_LEVEL=warn")
-	idle := memoryKB(t, s.Cmd.Process.Pid, "VmRSS")
 	ids := make([]any, n)
 	for i := range ids {
 		res := s.call(fmt.Sprintf("c%d", i), "create_invocation", map[string]any{"provider": "stagehand", "input": map[string]any{"instruction": "sim:steps=6"}, "waitSeconds": 0})
@@ -151,27 +155,9 @@ func TestTwoHundredConcurrentWaits(t *testing.T) {
 		}
 		done[id] = true
 	}
-	peak := memoryKB(t, s.Cmd.Process.Pid, "VmHWM")
-	t.Logf("RSS idle %d KiB; peak with %d concurrent waits %d KiB", idle, n, peak)
-	if peak > 256<<10 {
-		t.Errorf("peak RSS %d KiB exceeds 256 MiB", peak)
-	}
 	if err := s.Finish(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// memoryKB reads a /proc memory field of pid, skipping where there is no /proc.
-func memoryKB(t *testing.T, pid int, field string) int {
-	t.Helper()
-	kb, err := mcpproc.MemoryKB(pid, field)
-	if errors.Is(err, mcpproc.ErrNoProc) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return kb
 }
 
 func mustAtoi(t *testing.T, s string) int {
