@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -123,6 +125,86 @@ func TestExitsCleanlyWithWaitsInFlight(t *testing.T) {
 			t.Logf("exited %v after %s", time.Since(start).Round(time.Millisecond), how)
 		})
 	}
+}
+
+// blockStdout sends 200 tools/list (about 37 KB each, 7 MB in all) and reads
+// none of the answers, so the server's stdout pipe fills and its writes
+// block. A create_invocation sent after them logs to stderr once handled;
+// requests are dispatched in order, so seeing that line means all 200 were.
+func blockStdout(s *rawSession) {
+	s.t.Helper()
+	var batch strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&batch, `{"jsonrpc":"2.0","id":"list%d","method":"tools/list"}`+"\n", i)
+	}
+	batch.WriteString(`{"jsonrpc":"2.0","id":"marker","method":"tools/call","params":{"name":"create_invocation","arguments":{"provider":"stagehand","input":{"instruction":"sim:hang"},"waitSeconds":0}}}`)
+	s.send(batch.String())
+	s.must(s.WaitStderr("invocation created", 30*time.Second))
+}
+
+// endSession ends the client's side of a session the way how says.
+func endSession(s *rawSession, how string) {
+	s.t.Helper()
+	switch how {
+	case "stdin EOF":
+		s.must(s.CloseStdin())
+	case "SIGTERM":
+		s.must(s.Cmd.Process.Signal(syscall.SIGTERM))
+	case "SIGINT":
+		s.must(s.Cmd.Process.Signal(os.Interrupt))
+	default:
+		s.t.Fatalf("unknown way to end: %s", how)
+	}
+}
+
+// TestExitsWhileStdoutIsBlocked is a client that stops reading stdout with
+// answers pending and then ends the session: the server must still exit,
+// having given the writer a bounded grace, and say what it could not write.
+func TestExitsWhileStdoutIsBlocked(t *testing.T) {
+	for _, how := range []string{"stdin EOF", "SIGTERM", "SIGINT"} {
+		t.Run(how, func(t *testing.T) {
+			t.Parallel() // each spends the 2 s grace waiting
+			s := startBinary(t, "BCTRL_SIMULATE=true", "BCTRL_SIM_SPEED=20", "BCTRL_LOG_LEVEL=info")
+			blockStdout(s)
+			start := time.Now()
+			endSession(s, how)
+			err := s.WaitExit(30 * time.Second)
+			t.Logf("exit %v, %v after %s with stdout blocked", err, time.Since(start).Round(time.Millisecond), how)
+			if code := exitCode(t, err); code != 1 || !strings.Contains(s.Stderr(), "stdout blocked") {
+				t.Fatalf("exit code %d (want 1, after saying stdout was blocked); stderr:\n%s", code, s.Stderr())
+			}
+		})
+	}
+}
+
+// TestSecondSignalStopsAtOnce sends SIGTERM twice while stdout is blocked
+// and the shutdown grace is long: the second one must end the process at
+// once, with the conventional 128+signal exit code.
+func TestSecondSignalStopsAtOnce(t *testing.T) {
+	s := startBinary(t, "BCTRL_SIMULATE=true", "BCTRL_SIM_SPEED=20", "BCTRL_LOG_LEVEL=info", "BCTRL_SHUTDOWN_GRACE=60s")
+	blockStdout(s)
+	endSession(s, "SIGTERM")
+	s.must(s.WaitStderr("shutting down", 10*time.Second))
+	start := time.Now()
+	endSession(s, "SIGTERM")
+	err := s.WaitExit(10 * time.Second) // far under the 60 s grace
+	t.Logf("exit %v, %v after the second SIGTERM", err, time.Since(start).Round(time.Millisecond))
+	if code := exitCode(t, err); code != 128+int(syscall.SIGTERM) {
+		t.Fatalf("exit code %d, want %d; stderr:\n%s", code, 128+int(syscall.SIGTERM), s.Stderr())
+	}
+}
+
+// exitCode is the exit code in a process's Wait error; the test fails on any other error.
+func exitCode(t *testing.T, err error) int {
+	t.Helper()
+	if err == nil {
+		return 0
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	return exit.ExitCode()
 }
 
 // TestTwoHundredConcurrentWaits runs 200 get_invocation waits at once over

@@ -33,6 +33,10 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return configError(stderr, err)
 	}
+	grace, err := shutdownGrace(getenv)
+	if err != nil {
+		return configError(stderr, err)
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
 	deps := tools.Deps{DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger}
 	baseURL, apiKey := cfg.baseURL, cfg.apiKey
@@ -58,7 +62,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 1
 	}
 	logger.Info("serving MCP on stdio", "version", version(), "baseURL", baseURL, "simulate", cfg.simulate, "readOnly", cfg.readOnly)
-	if err := stdio.Serve(ctx, srv, stdin, stdout, stdio.Options{Logger: logger}); err != nil {
+	if err := stdio.Serve(ctx, srv, stdin, stdout, stdio.Options{ShutdownGrace: grace, Logger: logger}); err != nil {
 		logger.Error("stdio transport stopped", "error", err)
 		return 1
 	}
@@ -86,6 +90,21 @@ func simSpeed(getenv func(string) string) (float64, error) {
 		return 0, fmt.Errorf("BCTRL_SIM_SPEED=%q: use a number from 0 to 1000", v)
 	}
 	return speed, nil
+}
+
+// shutdownGrace reads BCTRL_SHUTDOWN_GRACE: how long, once the session
+// ends, in-flight answers get to be written before the process exits anyway
+// (default 2s).
+func shutdownGrace(getenv func(string) string) (time.Duration, error) {
+	v := getenv("BCTRL_SHUTDOWN_GRACE")
+	if v == "" {
+		return 2 * time.Second, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 || d > time.Minute {
+		return 0, fmt.Errorf("BCTRL_SHUTDOWN_GRACE=%q: use a duration from 1ms to 1m, such as 2s", v)
+	}
+	return d, nil
 }
 
 // startSimulator serves a simulator on a loopback port and returns its base URL.

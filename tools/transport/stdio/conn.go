@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
 )
@@ -22,7 +23,10 @@ type conn struct {
 	handlers  sync.WaitGroup
 	cancelled *jsonrpc.Cancelled // requests the client cancelled: their responses are dropped
 
-	writerDone chan struct{}
+	writing   atomic.Bool   // the writer is inside a write to out
+	waiting   atomic.Int64  // replies waiting for room in responses
+	closing   chan struct{} // closed once no more responses will come: the writer drains and stops
+	abandoned chan struct{} // closed when the shutdown grace ran out: nothing more is written
 }
 
 func (c *conn) readLoop(ctx context.Context, in io.Reader) error {
@@ -64,16 +68,16 @@ func (c *conn) readLoop(ctx context.Context, in io.Reader) error {
 // dispatch routes one line: requests to a handler goroutine, notifications inline.
 func (c *conn) dispatch(ctx context.Context, line []byte) {
 	if line == nil {
-		c.reply(jsonrpc.ErrorResponse(nil, jsonrpc.CodeParseError, "Parse error"))
+		c.answer(ctx, jsonrpc.ErrorResponse(nil, jsonrpc.CodeParseError, "Parse error"))
 		return
 	}
 	msg := jsonrpc.Classify(line)
 	switch msg.Kind {
 	case jsonrpc.Blank, jsonrpc.Response:
 	case jsonrpc.Unparsable:
-		c.reply(jsonrpc.ErrorResponse(nil, jsonrpc.CodeParseError, "Parse error"))
+		c.answer(ctx, jsonrpc.ErrorResponse(nil, jsonrpc.CodeParseError, "Parse error"))
 	case jsonrpc.Invalid:
-		c.reply(jsonrpc.ErrorResponse(msg.ID, jsonrpc.CodeInvalidRequest, msg.Reason))
+		c.answer(ctx, jsonrpc.ErrorResponse(msg.ID, jsonrpc.CodeInvalidRequest, msg.Reason))
 	case jsonrpc.Request:
 		c.serveRequest(ctx, msg.ID, line)
 	case jsonrpc.Notification:
@@ -88,7 +92,7 @@ func (c *conn) serveRequest(ctx context.Context, id json.RawMessage, line []byte
 	select {
 	case c.slots <- struct{}{}:
 	default:
-		c.reply(jsonrpc.ErrorResponse(id, jsonrpc.CodeServerBusy, fmt.Sprintf("server busy: %d requests in flight", c.opts.MaxInFlight)))
+		c.answer(ctx, jsonrpc.ErrorResponse(id, jsonrpc.CodeServerBusy, fmt.Sprintf("server busy: %d requests in flight", c.opts.MaxInFlight)))
 		return
 	}
 	c.handlers.Go(func() {
@@ -101,9 +105,27 @@ func (c *conn) serveRequest(ctx context.Context, id json.RawMessage, line []byte
 	})
 }
 
+// reply queues a handler's response for the writer; it waits while the
+// queue is full, which is the backpressure of a slow reader, but never past
+// the shutdown grace.
 func (c *conn) reply(msg []byte) {
+	c.waiting.Add(1)
+	defer c.waiting.Add(-1)
 	select {
 	case c.responses <- msg:
-	case <-c.writerDone:
+	case <-c.abandoned:
+	}
+}
+
+// answer queues a response the reader itself makes (parse errors, busy).
+// Unlike reply it gives up once ctx is done, so that a blocked stdout
+// cannot keep the reader from seeing the end of the session.
+func (c *conn) answer(ctx context.Context, msg []byte) {
+	c.waiting.Add(1)
+	defer c.waiting.Add(-1)
+	select {
+	case c.responses <- msg:
+	case <-ctx.Done():
+	case <-c.abandoned:
 	}
 }

@@ -6,13 +6,23 @@
 // owns stdout and, before writing a response, writes every notification
 // queued so far; a handler's notifications are queued before it returns,
 // so they always precede its response on the wire.
+//
+// Shutdown is bounded whatever the client does. When input ends or ctx is
+// done, in-flight requests are cancelled, and their handlers and the
+// writer get Options.ShutdownGrace to finish; a client that stopped reading
+// stdout cannot hold the process past it. While stdout stays blocked and
+// every request slot waits on it, stdin is not read (that is the
+// backpressure), so stdin EOF is noticed only once output moves again; a
+// cancelled ctx (a signal, in the command) always ends Serve.
 package stdio
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
 )
@@ -23,19 +33,32 @@ type Options struct {
 	MaxInFlight int
 	// MaxLineBytes bounds one input line; a longer one is answered with a parse error (default 8 MiB).
 	MaxLineBytes int
+	// ShutdownGrace bounds shutdown: how long, once input ends or ctx is
+	// done, in-flight handlers and the writer get to finish (default 2 s).
+	ShutdownGrace time.Duration
 	// Logger receives transport problems; nil discards them.
 	Logger *slog.Logger
 }
 
+// ErrStdoutBlocked is returned (wrapped) when output was still blocked at
+// the end of the shutdown grace: the client stopped reading. The writer is
+// abandoned in its write, which ends when out unblocks or fails, or with
+// the process.
+var ErrStdoutBlocked = errors.New("stdout blocked: the client stopped reading")
+
 // Serve reads JSON-RPC lines from in and writes responses and notifications
 // to out until in ends or ctx is done. In-flight requests are cancelled
-// then, and Serve returns once their handlers have finished.
+// then, and Serve returns once their handlers have finished and their
+// answers are written, or when Options.ShutdownGrace has passed.
 func Serve(ctx context.Context, s jsonrpc.Server, in io.Reader, out io.Writer, opts Options) error {
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 256
 	}
 	if opts.MaxLineBytes <= 0 {
 		opts.MaxLineBytes = 8 << 20
+	}
+	if opts.ShutdownGrace <= 0 {
+		opts.ShutdownGrace = 2 * time.Second
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -49,7 +72,7 @@ func Serve(ctx context.Context, s jsonrpc.Server, in io.Reader, out io.Writer, o
 	c := &conn{
 		srv: s, sess: sess, opts: opts,
 		responses: make(chan []byte, 64), slots: make(chan struct{}, opts.MaxInFlight),
-		cancelled: jsonrpc.NewCancelled(), writerDone: make(chan struct{}),
+		cancelled: jsonrpc.NewCancelled(), closing: make(chan struct{}), abandoned: make(chan struct{}),
 	}
 	reqCtx, cancelAll := context.WithCancel(s.WithContext(ctx, sess))
 	defer cancelAll()
@@ -58,11 +81,36 @@ func Serve(ctx context.Context, s jsonrpc.Server, in io.Reader, out io.Writer, o
 
 	readErr := c.readLoop(reqCtx, in)
 	cancelAll()
-	c.handlers.Wait()
-	close(c.writerDone)
-	err := <-writeErr
-	if readErr != nil {
-		return readErr
+	if err := c.shutdown(writeErr, opts.ShutdownGrace); err != nil {
+		return err
 	}
-	return err
+	return readErr
+}
+
+// shutdown waits, within grace, for the handlers to finish and the writer
+// to write what they answered; past grace it abandons both.
+func (c *conn) shutdown(writeErr <-chan error, grace time.Duration) error {
+	deadline := time.NewTimer(grace)
+	defer deadline.Stop()
+	handlersDone := make(chan struct{})
+	go func() {
+		c.handlers.Wait()
+		close(handlersDone)
+	}()
+	select {
+	case <-handlersDone:
+		close(c.closing)
+		select {
+		case err := <-writeErr:
+			return err
+		case <-deadline.C:
+		}
+	case <-deadline.C:
+	}
+	unwritten := int64(len(c.responses)+len(c.sess.notifications)) + c.waiting.Load()
+	close(c.abandoned)
+	if c.writing.Load() {
+		return fmt.Errorf("stdio: %w; still blocked %v after shutdown began, %d messages not written", ErrStdoutBlocked, grace, unwritten)
+	}
+	return fmt.Errorf("stdio: request handlers still running %v after they were cancelled; %d messages not written", grace, unwritten)
 }

@@ -10,7 +10,9 @@ import (
 )
 
 // writeLoop is the only writer of out. Before each response it writes the
-// notifications already queued, which include all of that request's.
+// notifications already queued, which include all of that request's. It
+// stops when closing is closed and the queues are empty, or as soon as it
+// can once abandoned is closed.
 func (c *conn) writeLoop(out io.Writer, abort context.CancelFunc) error {
 	w := bufio.NewWriter(out)
 	var failed error
@@ -18,11 +20,19 @@ func (c *conn) writeLoop(out io.Writer, abort context.CancelFunc) error {
 		if failed != nil {
 			return
 		}
+		select {
+		case <-c.abandoned:
+			failed = ErrStdoutBlocked
+			return
+		default:
+		}
+		c.writing.Store(true)
 		if _, err := w.Write(append(msg, '\n')); err != nil {
 			failed = err
 		} else if err := w.Flush(); err != nil {
 			failed = err
 		}
+		c.writing.Store(false)
 		if failed != nil {
 			abort() // the client is gone: stop serving
 		}
@@ -39,12 +49,14 @@ func (c *conn) writeLoop(out io.Writer, abort context.CancelFunc) error {
 	}
 	for {
 		select {
+		case <-c.abandoned:
+			return failed
 		case n := <-c.sess.notifications:
 			write(mustJSON(n))
 		case resp := <-c.responses:
 			drain()
 			write(resp)
-		case <-c.writerDone:
+		case <-c.closing:
 			for {
 				select {
 				case resp := <-c.responses:
