@@ -14,11 +14,11 @@ type Kind int
 const (
 	// Blank is an empty line, which is skipped.
 	Blank Kind = iota
-	// Invalid is JSON that is not a JSON-RPC message; it gets an error response.
-	Invalid
-	// Unparsable is not JSON at all; it gets a parse error.
+	// Unparsable is not JSON at all: -32700 Parse error.
 	Unparsable
-	// Request has a method and an id, and is answered.
+	// Invalid is JSON that is not a usable message: -32600 Invalid Request.
+	Invalid
+	// Request has a method and a usable id, and is answered.
 	Request
 	// Notification has a method and no id, and is not answered.
 	Notification
@@ -29,51 +29,76 @@ const (
 // Message is an incoming message, classified.
 type Message struct {
 	Kind Kind
-	// ID is the request id as sent (Request, and Invalid when it had a usable id).
-	ID json.RawMessage
+	// ID is the request's id; for Invalid, the id to answer with (zero when unusable).
+	ID ID
 	// Method is the request or notification method.
 	Method string
 	// Reason says what is wrong with an Invalid message.
 	Reason string
-	// CancelledID is params.requestId of a notifications/cancelled.
-	CancelledID json.RawMessage
+	// Cancels is the request a notifications/cancelled names (zero when none is usable).
+	Cancels ID
 }
 
-// envelope is the part of a JSON-RPC message a transport routes on.
+// envelope is the part of a JSON-RPC message a transport routes on; raw
+// fields tell a missing member from a null one.
 type envelope struct {
-	ID     json.RawMessage `json:"id"`
-	Method string          `json:"method"`
-	Result json.RawMessage `json:"result"`
-	Error  json.RawMessage `json:"error"`
-	Params struct {
-		RequestID json.RawMessage `json:"requestId"`
-	} `json:"params"`
+	JSONRPC json.RawMessage `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id"`
+	Method  json.RawMessage `json:"method"`
+	Result  json.RawMessage `json:"result"`
+	Error   json.RawMessage `json:"error"`
+	Params  json.RawMessage `json:"params"`
 }
 
 // Classify says what one incoming line is.
 func Classify(line []byte) Message {
-	if len(bytes.TrimSpace(line)) == 0 {
+	line = bytes.TrimSpace(line)
+	switch {
+	case len(line) == 0:
 		return Message{Kind: Blank}
+	case !json.Valid(line):
+		return Message{Kind: Unparsable}
+	case line[0] == '[':
+		return invalid(ID{}, "batches are not supported (MCP removed them in 2025-06-18): send one message per line")
+	case line[0] != '{':
+		return invalid(ID{}, "not a JSON-RPC message: expected an object")
 	}
 	var env envelope
-	if json.Unmarshal(line, &env) != nil {
-		return Message{Kind: Unparsable}
+	if err := json.Unmarshal(line, &env); err != nil {
+		return invalid(ID{}, "not a JSON-RPC message")
 	}
-	hasID := len(env.ID) > 0 && string(env.ID) != "null"
-	switch {
-	case hasID && env.Method != "":
-		return Message{Kind: Request, ID: env.ID, Method: env.Method}
-	case hasID && env.Result == nil && env.Error == nil:
-		return Message{Kind: Invalid, ID: env.ID, Reason: "Invalid request: no method"}
-	case hasID:
-		return Message{Kind: Response, ID: env.ID}
-	case env.Method != "":
-		m := Message{Kind: Notification, Method: env.Method}
-		if env.Method == string(mcp.MethodNotificationCancelled) {
-			m.CancelledID = env.Params.RequestID
+	id, idErr := ParseID(env.ID)
+	if string(env.JSONRPC) != `"2.0"` {
+		return invalid(id, `jsonrpc must be "2.0"`)
+	}
+	if env.Method == nil {
+		if env.ID != nil && (env.Result != nil || env.Error != nil) {
+			return Message{Kind: Response, ID: id}
 		}
-		return m
-	default:
-		return Message{Kind: Invalid, Reason: "Invalid request"}
+		return invalid(id, "no method")
 	}
+	var method string
+	if json.Unmarshal(env.Method, &method) != nil || method == "" {
+		return invalid(id, "method must be a non-empty string")
+	}
+	if env.ID != nil {
+		if idErr != nil {
+			return invalid(ID{}, idErr.Error())
+		}
+		return Message{Kind: Request, ID: id, Method: method}
+	}
+	m := Message{Kind: Notification, Method: method}
+	if method == string(mcp.MethodNotificationCancelled) {
+		var params struct {
+			RequestID json.RawMessage `json:"requestId"`
+		}
+		if json.Unmarshal(env.Params, &params) == nil {
+			m.Cancels, _ = ParseID(params.RequestID)
+		}
+	}
+	return m
+}
+
+func invalid(id ID, reason string) Message {
+	return Message{Kind: Invalid, ID: id, Reason: "Invalid Request: " + reason}
 }

@@ -3,7 +3,6 @@ package stdio
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
+	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // conn is one served connection.
@@ -21,7 +21,7 @@ type conn struct {
 	responses chan []byte
 	slots     chan struct{}
 	handlers  sync.WaitGroup
-	cancelled *jsonrpc.Cancelled // requests the client cancelled: their responses are dropped
+	requests  *jsonrpc.Requests // in flight, by id: where a notifications/cancelled goes
 
 	writing   atomic.Bool   // the writer is inside a write to out
 	waiting   atomic.Int64  // replies waiting for room in responses
@@ -68,37 +68,45 @@ func (c *conn) readLoop(ctx context.Context, in io.Reader) error {
 // dispatch routes one line: requests to a handler goroutine, notifications inline.
 func (c *conn) dispatch(ctx context.Context, line []byte) {
 	if line == nil {
-		c.answer(ctx, jsonrpc.ErrorResponse(nil, jsonrpc.CodeParseError, "Parse error"))
+		c.answer(ctx, jsonrpc.ErrorResponse(jsonrpc.ID{}, jsonrpc.CodeParseError, fmt.Sprintf("Parse error: line longer than %d bytes", c.opts.MaxLineBytes), nil))
 		return
 	}
 	msg := jsonrpc.Classify(line)
 	switch msg.Kind {
 	case jsonrpc.Blank, jsonrpc.Response:
 	case jsonrpc.Unparsable:
-		c.answer(ctx, jsonrpc.ErrorResponse(nil, jsonrpc.CodeParseError, "Parse error"))
+		c.answer(ctx, jsonrpc.ErrorResponse(jsonrpc.ID{}, jsonrpc.CodeParseError, "Parse error: not JSON", nil))
 	case jsonrpc.Invalid:
-		c.answer(ctx, jsonrpc.ErrorResponse(msg.ID, jsonrpc.CodeInvalidRequest, msg.Reason))
+		c.answer(ctx, jsonrpc.ErrorResponse(msg.ID, jsonrpc.CodeInvalidRequest, msg.Reason, nil))
 	case jsonrpc.Request:
 		c.serveRequest(ctx, msg.ID, line)
 	case jsonrpc.Notification:
-		if msg.CancelledID != nil {
-			c.cancelled.Mark(msg.CancelledID)
+		if msg.Method == string(mcp.MethodNotificationCancelled) {
+			// Handled here, not by mcp-go, whose in-flight keys merge "7" and 7.
+			c.requests.Cancel(msg.Cancels)
+			return
 		}
-		jsonrpc.Handle(ctx, c.srv, nil, line, c.opts.Logger)
+		jsonrpc.Handle(ctx, c.srv, jsonrpc.ID{}, line, c.opts.Logger)
 	}
 }
 
-func (c *conn) serveRequest(ctx context.Context, id json.RawMessage, line []byte) {
+func (c *conn) serveRequest(ctx context.Context, id jsonrpc.ID, line []byte) {
 	select {
 	case c.slots <- struct{}{}:
 	default:
-		c.answer(ctx, jsonrpc.ErrorResponse(id, jsonrpc.CodeServerBusy, fmt.Sprintf("server busy: %d requests in flight", c.opts.MaxInFlight)))
+		c.answer(ctx, jsonrpc.BusyResponse(id, c.opts.MaxInFlight))
+		return
+	}
+	reqCtx, ok := c.requests.Begin(ctx, id)
+	if !ok {
+		<-c.slots
+		c.answer(ctx, jsonrpc.ErrorResponse(id, jsonrpc.CodeInvalidRequest, fmt.Sprintf("Invalid Request: request id %s is already in flight; ids must be unique", id), nil))
 		return
 	}
 	c.handlers.Go(func() {
 		defer func() { <-c.slots }()
-		resp := jsonrpc.Handle(ctx, c.srv, id, line, c.opts.Logger)
-		if resp == nil || c.cancelled.Take(id) {
+		resp := jsonrpc.Handle(reqCtx, c.srv, id, line, c.opts.Logger)
+		if cancelled := c.requests.End(id); resp == nil || cancelled {
 			return // the spec asks not to answer a cancelled request
 		}
 		c.reply(resp)

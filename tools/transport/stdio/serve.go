@@ -14,6 +14,11 @@
 // every request slot waits on it, stdin is not read (that is the
 // backpressure), so stdin EOF is noticed only once output moves again; a
 // cancelled ctx (a signal, in the command) always ends Serve.
+//
+// The JSON-RPC rules (batches, ids, cancellation, error codes) are
+// package jsonrpc's. On one ordered stream a cancellation cannot overtake
+// its request, so one for an id not in flight is late and is dropped
+// rather than remembered.
 package stdio
 
 import (
@@ -29,7 +34,8 @@ import (
 
 // Options tunes Serve.
 type Options struct {
-	// MaxInFlight bounds concurrent requests; more are answered "server busy" (default 256).
+	// MaxInFlight bounds concurrent requests; more are answered at once with
+	// jsonrpc.CodeServerBusy (default 256).
 	MaxInFlight int
 	// MaxLineBytes bounds one input line; a longer one is answered with a parse error (default 8 MiB).
 	MaxLineBytes int
@@ -72,7 +78,7 @@ func Serve(ctx context.Context, s jsonrpc.Server, in io.Reader, out io.Writer, o
 	c := &conn{
 		srv: s, sess: sess, opts: opts,
 		responses: make(chan []byte, 64), slots: make(chan struct{}, opts.MaxInFlight),
-		cancelled: jsonrpc.NewCancelled(), closing: make(chan struct{}), abandoned: make(chan struct{}),
+		requests: jsonrpc.NewRequests(0), closing: make(chan struct{}), abandoned: make(chan struct{}),
 	}
 	reqCtx, cancelAll := context.WithCancel(s.WithContext(ctx, sess))
 	defer cancelAll()

@@ -3,10 +3,10 @@ package stdio
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"io"
 
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
+	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // writeLoop is the only writer of out. Before each response it writes the
@@ -37,11 +37,16 @@ func (c *conn) writeLoop(out io.Writer, abort context.CancelFunc) error {
 			abort() // the client is gone: stop serving
 		}
 	}
+	writeNotification := func(n mcp.JSONRPCNotification) {
+		if raw, ok := jsonrpc.EncodeNotification(n, c.opts.Logger); ok {
+			write(raw)
+		}
+	}
 	drain := func() {
 		for {
 			select {
 			case n := <-c.sess.notifications:
-				write(mustJSON(n))
+				writeNotification(n)
 			default:
 				return
 			}
@@ -52,7 +57,7 @@ func (c *conn) writeLoop(out io.Writer, abort context.CancelFunc) error {
 		case <-c.abandoned:
 			return failed
 		case n := <-c.sess.notifications:
-			write(mustJSON(n))
+			writeNotification(n)
 		case resp := <-c.responses:
 			drain()
 			write(resp)
@@ -69,12 +74,4 @@ func (c *conn) writeLoop(out io.Writer, abort context.CancelFunc) error {
 			}
 		}
 	}
-}
-
-func mustJSON(v any) []byte {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return jsonrpc.ErrorResponse(nil, jsonrpc.CodeInternalError, "internal error: could not encode a notification")
-	}
-	return raw
 }
