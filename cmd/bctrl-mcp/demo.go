@@ -12,7 +12,7 @@ import (
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/tools"
-	"github.com/bctrlhq/bctrl-mcp/tools/mcpstdio"
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -114,7 +114,7 @@ func pipeClient(ctx context.Context, s *server.MCPServer, out *lockedWriter) (*c
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = mcpstdio.Serve(ctx, s, toServerR, toClientW, mcpstdio.Options{})
+		_ = stdio.Serve(ctx, s, toServerR, toClientW, stdio.Options{})
 		_ = toClientW.Close()
 	}()
 	c := client.NewClient(transport.NewIO(toClientR, toServerW, io.NopCloser(nil)), client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION))

@@ -23,10 +23,31 @@ import (
 const exitUsage = 2
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
-	stop()
-	os.Exit(code)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go onSignals(sigs, cancel, os.Stderr, os.Exit)
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+// onSignals cancels the command on the first SIGINT or SIGTERM, which winds
+// it down within a bounded grace, and exits at once on the second: a user
+// who asks twice is not kept waiting.
+func onSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Writer, exit func(int)) {
+	sig := <-sigs
+	fmt.Fprintf(stderr, "bctrl-mcp: %v: shutting down (signal again to stop at once)\n", sig)
+	cancel()
+	sig = <-sigs
+	fmt.Fprintf(stderr, "bctrl-mcp: %v again: stopping now\n", sig)
+	exit(signalExitCode(sig))
+}
+
+// signalExitCode is the shell's convention for a process ended by sig: 128 + its number.
+func signalExitCode(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 1
 }
 
 // run executes one command line and returns the exit code. Only the serve
@@ -86,4 +107,7 @@ Serve flags (each has an environment twin):
   --simulate     BCTRL_SIMULATE     use the built-in simulator instead of the network
   --log-level    BCTRL_LOG_LEVEL    stderr log level: debug, info, warn, error (default info)
   (no flag)      BCTRL_API_KEY      API key; required unless simulating; never a flag
+  (no flag)      BCTRL_SHUTDOWN_GRACE  time answers in flight get to be written at exit (default 2s)
+
+SIGINT or SIGTERM (or stdin closing) ends the server within that grace; a second signal ends it at once.
 `

@@ -14,7 +14,7 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
-	"github.com/bctrlhq/bctrl-mcp/tools/mcpstdio"
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
 )
 
 // Ids the simulator uses when no default space or runtime is configured.
@@ -30,6 +30,10 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return configError(stderr, err)
 	}
 	speed, err := simSpeed(getenv)
+	if err != nil {
+		return configError(stderr, err)
+	}
+	grace, err := shutdownGrace(getenv)
 	if err != nil {
 		return configError(stderr, err)
 	}
@@ -65,7 +69,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if !cfg.readOnly && (cfg.spaceID == "" || cfg.runtimeID == "") {
 		logger.Info("no default space or runtime (BCTRL_SPACE_ID, BCTRL_RUNTIME_ID): each create_invocation must pass the missing spaceId or runtimeId")
 	}
-	if err := mcpstdio.Serve(ctx, srv, stdin, stdout, mcpstdio.Options{Logger: logger}); err != nil {
+	if err := stdio.Serve(ctx, srv, stdin, stdout, stdio.Options{ShutdownGrace: grace, Logger: logger}); err != nil {
 		logger.Error("stdio transport stopped", "error", err)
 		return 1
 	}
@@ -93,6 +97,21 @@ func simSpeed(getenv func(string) string) (float64, error) {
 		return 0, fmt.Errorf("BCTRL_SIM_SPEED=%q: use a number from 0 to 1000", v)
 	}
 	return speed, nil
+}
+
+// shutdownGrace reads BCTRL_SHUTDOWN_GRACE: how long, once the session
+// ends, in-flight answers get to be written before the process exits anyway
+// (default 2s).
+func shutdownGrace(getenv func(string) string) (time.Duration, error) {
+	v := getenv("BCTRL_SHUTDOWN_GRACE")
+	if v == "" {
+		return 2 * time.Second, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 || d > time.Minute {
+		return 0, fmt.Errorf("BCTRL_SHUTDOWN_GRACE=%q: use a duration from 1ms to 1m, such as 2s", v)
+	}
+	return d, nil
 }
 
 // startSimulator serves a simulator on a loopback port and returns its base URL.

@@ -1,10 +1,7 @@
-package mcpstdio_test
+package stdio_test
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -13,7 +10,8 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
-	"github.com/bctrlhq/bctrl-mcp/tools/mcpstdio"
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
 	"github.com/mark3labs/mcp-go/server"
 	"go.uber.org/goleak"
 )
@@ -55,48 +53,13 @@ func newStack(t testing.TB, clock bctrlsim.Clock) (*server.MCPServer, string) {
 	return s, sim.URL
 }
 
-// session runs Serve on pipes and returns a line writer and every line written, once input ends.
-func session(t *testing.T, s *server.MCPServer, input func(send func(string), next func() map[string]any)) []map[string]any {
+// session runs Serve on pipes, feeds it with input, and returns every
+// message it wrote once the input has ended and Serve has returned.
+func session(t *testing.T, s jsonrpc.Server, input func(send func(string), next func() map[string]any)) []map[string]any {
 	t.Helper()
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- mcpstdio.Serve(t.Context(), s, inR, outW, mcpstdio.Options{})
-		_ = outW.Close()
-	}()
-	var all []map[string]any
-	sc := bufio.NewScanner(outR)
-	sc.Buffer(nil, 16<<20)
-	next := func() map[string]any {
-		if !sc.Scan() {
-			t.Fatalf("output ended early: %v", sc.Err())
-		}
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil || m["jsonrpc"] != "2.0" {
-			t.Fatalf("not JSON-RPC on stdout: %q", sc.Text())
-		}
-		all = append(all, m)
-		return m
-	}
-	send := func(line string) {
-		if _, err := io.WriteString(inW, line+"\n"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	input(send, next)
-	_ = inW.Close()
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("not JSON on stdout: %q", sc.Text())
-		}
-		all = append(all, m)
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	return all
+	w := startWire(t, s, stdio.Options{})
+	input(w.send, w.next)
+	return w.end()
 }
 
 func initialize(send func(string), next func() map[string]any) {
@@ -119,12 +82,12 @@ func TestNoNotificationAfterItsResponse(t *testing.T) {
 			send(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"create_invocation","arguments":{"provider":"stagehand","input":{"instruction":"sim:steps=3"},"waitSeconds":20},"_meta":{"progressToken":"p%d"}}}`, run+1, run))
 			// Read up to the response, then end input: whatever the server still
 			// writes before it exits is collected and checked too.
-			for m := next(); m["id"] != float64(run+1); m = next() {
+			for m := next(); rawID(m) != fmt.Sprint(run+1); m = next() {
 			}
 		})
 		responded, progress := false, 0
 		for _, m := range lines {
-			if id, ok := m["id"].(float64); ok && int(id) == run+1 {
+			if rawID(m) == fmt.Sprint(run+1) {
 				responded = true
 				if !strings.Contains(fmt.Sprint(m["result"]), "succeeded") {
 					t.Fatalf("run %d: result %v", run, m)
@@ -165,29 +128,6 @@ func TestGarbageKeepsTheServerServing(t *testing.T) {
 	})
 	if len(lines) < 8 {
 		t.Fatalf("only %d lines", len(lines))
-	}
-}
-
-// TestCancelledRequestGetsNoResponse cancels a wait on a simulator whose
-// clock never moves: only the cancellation can end it, and Serve (which
-// waits for every handler) returning proves it did; goleak in TestMain
-// proves nothing was left running.
-func TestCancelledRequestGetsNoResponse(t *testing.T) {
-	s := newServerWithClock(t, bctrlsim.NewManualClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)))
-	lines := session(t, s, func(send func(string), next func() map[string]any) {
-		initialize(send, next)
-		send(`{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"create_invocation","arguments":{"provider":"stagehand","input":{"instruction":"sim:hang"},"waitSeconds":50},"_meta":{"progressToken":"pc"}}}`)
-		for m := next(); m["method"] != "notifications/progress"; m = next() {
-		}
-		send(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c1","reason":"user"}}`)
-		send(`{"jsonrpc":"2.0","id":"after","method":"ping"}`)
-		for m := next(); m["id"] != "after"; m = next() {
-		}
-	})
-	for _, m := range lines {
-		if m["id"] == "c1" {
-			t.Fatalf("cancelled request answered: %v", m)
-		}
 	}
 }
 

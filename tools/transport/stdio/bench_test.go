@@ -1,4 +1,4 @@
-package mcpstdio_test
+package stdio_test
 
 import (
 	"bufio"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
-	"github.com/bctrlhq/bctrl-mcp/tools/mcpstdio"
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
 )
 
 // BenchmarkGetInvocationOverPipes is one get_invocation (no wait) through
@@ -30,7 +30,7 @@ func BenchmarkGetInvocationOverPipes(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		_ = mcpstdio.Serve(ctx, s, inR, outW, mcpstdio.Options{})
+		_ = stdio.Serve(ctx, s, inR, outW, stdio.Options{})
 		_ = outW.Close()
 		close(done)
 	}()

@@ -1,0 +1,66 @@
+package jsonrpc
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+)
+
+func mustID(t *testing.T, raw string) ID {
+	t.Helper()
+	id, err := ParseID(json.RawMessage(raw))
+	if err != nil {
+		t.Fatalf("ParseID(%s): %v", raw, err)
+	}
+	return id
+}
+
+// TestCancellationsOfUnknownIDsAreBounded: however many cancellations name
+// ids that are not in flight, at most maxEarly are kept, the newest.
+func TestCancellationsOfUnknownIDsAreBounded(t *testing.T) {
+	for _, maxEarly := range []int{0, 8} {
+		r := NewRequests(maxEarly)
+		for i := range 10000 {
+			r.Cancel(mustID(t, fmt.Sprint(i)))
+		}
+		if n := r.Len(); n > maxEarly {
+			t.Fatalf("maxEarly %d: %d ids kept", maxEarly, n)
+		}
+		newest, _ := r.Begin(t.Context(), mustID(t, "9999"))
+		oldest, _ := r.Begin(t.Context(), mustID(t, "0"))
+		if (newest.Err() != nil) != (maxEarly > 0) || oldest.Err() != nil {
+			t.Fatalf("maxEarly %d: newest cancelled %v, oldest cancelled %v", maxEarly, newest.Err(), oldest.Err())
+		}
+	}
+}
+
+func TestCancelReachesOnlyItsRequest(t *testing.T) {
+	r := NewRequests(0)
+	ids := []string{`7`, `"7"`, `9007199254740993`, `9007199254740992`, `-0`}
+	ctxs := map[string]context.Context{}
+	for _, raw := range ids {
+		ctx, ok := r.Begin(t.Context(), mustID(t, raw))
+		if !ok {
+			t.Fatalf("Begin(%s) refused", raw)
+		}
+		ctxs[raw] = ctx
+	}
+	if _, ok := r.Begin(t.Context(), mustID(t, "0")); ok {
+		t.Fatal("0 began while -0 was in flight")
+	}
+	r.Cancel(mustID(t, `7`))
+	r.Cancel(mustID(t, `9007199254740993`))
+	for raw, ctx := range ctxs {
+		want := raw == `7` || raw == `9007199254740993`
+		if (ctx.Err() != nil) != want {
+			t.Errorf("%s: cancelled %v, want %v", raw, ctx.Err() != nil, want)
+		}
+		if got := r.End(mustID(t, raw)); got != want {
+			t.Errorf("End(%s) = %v, want %v", raw, got, want)
+		}
+	}
+	if r.Len() != 0 {
+		t.Fatalf("%d ids left after every request ended", r.Len())
+	}
+}
