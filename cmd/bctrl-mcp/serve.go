@@ -15,6 +15,8 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
 	"github.com/bctrlhq/bctrl-mcp/tools/mcpstdio"
+	"github.com/bctrlhq/bctrl-mcp/tools/tasks"
+	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // Ids the simulator uses when no default space or runtime is configured.
@@ -57,8 +59,14 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
 		return 1
 	}
+	invocations, err := tools.NewInvocations(deps)
+	if err != nil {
+		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
+		return 1
+	}
+	layer := tasks.New(srv, tasks.Options{Invocations: invocations, ServerInfo: mcp.Implementation{Name: "bctrl-mcp", Version: version()}})
 	logger.Info("serving MCP on stdio", "version", version(), "baseURL", baseURL, "simulate", cfg.simulate, "readOnly", cfg.readOnly)
-	if err := mcpstdio.Serve(ctx, srv, stdin, stdout, mcpstdio.Options{Logger: logger}); err != nil {
+	if err := mcpstdio.Serve(ctx, layer, stdin, stdout, mcpstdio.Options{Logger: logger}); err != nil {
 		logger.Error("stdio transport stopped", "error", err)
 		return 1
 	}

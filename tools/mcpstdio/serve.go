@@ -41,10 +41,20 @@ const (
 	codeServerBusy     = -32000
 )
 
+// Server is what Serve drives: it handles one JSON-RPC message at a time
+// for registered sessions. *server.MCPServer implements it, and so do the
+// layers that wrap one (tools/tasks).
+type Server interface {
+	RegisterSession(ctx context.Context, s server.ClientSession) error
+	UnregisterSession(ctx context.Context, sessionID string)
+	WithContext(ctx context.Context, s server.ClientSession) context.Context
+	HandleMessage(ctx context.Context, message json.RawMessage) mcp.JSONRPCMessage
+}
+
 // Serve reads JSON-RPC lines from in and writes responses and notifications
 // to out until in ends or ctx is done. In-flight requests are cancelled
 // then, and Serve returns once their handlers have finished.
-func Serve(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Writer, opts Options) error {
+func Serve(ctx context.Context, s Server, in io.Reader, out io.Writer, opts Options) error {
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 256
 	}
@@ -83,7 +93,7 @@ func Serve(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Writer
 
 // conn is one served connection.
 type conn struct {
-	srv       *server.MCPServer
+	srv       Server
 	sess      *session
 	opts      Options
 	responses chan []byte
