@@ -21,7 +21,8 @@
 //     that request is of the 2026-07-28 era and declares the extension in
 //     _meta["io.modelcontextprotocol/clientCapabilities"].extensions. It
 //     answers at once, once bctrl has accepted the invocation (so tasks/get
-//     already resolves), with a CreateTaskResult (resultType "task").
+//     already resolves), with a CreateTaskResult (resultType "task");
+//     waitSeconds is validated and ignored, since a task never waits.
 //     Bad input and API failures answer the ordinary isError CallToolResult
 //     instead, as the tool would. Every other request, and every request of
 //     a client that does not declare the extension, is served exactly as
@@ -46,7 +47,8 @@
 //     inputResponses, since our tasks never ask for input.
 //   - Errors: -32021 (with data.requiredCapabilities) for tasks/get,
 //     tasks/update and tasks/cancel from a request that does not declare the
-//     extension, in either era; -32602 for a taskId that is not an
+//     extension as a 2026-07-28 request (initialize-era requests cannot);
+//     -32602 for a taskId that is not an
 //     invocation id (not a uuid, or unknown to bctrl); -32603 when bctrl
 //     cannot be reached or refuses.
 //

@@ -78,7 +78,7 @@ func (s *Server) HandleMessage(ctx context.Context, message json.RawMessage) mcp
 	if s.invs != nil {
 		switch {
 		case req.Method == methodGet || req.Method == methodUpdate || req.Method == methodCancel:
-			if !meta.Declares(ExtensionID) {
+			if !meta.Modern || !meta.Declares(ExtensionID) {
 				return missingExtension(req)
 			}
 			return s.serveTaskMethod(ctx, req)

@@ -151,15 +151,18 @@ func TestUnknownTaskIDsAreInvalidParams(t *testing.T) {
 }
 
 // TestTasksMethodsNeedTheExtension: -32021 naming the extension, from a
-// modern request that does not declare it and from a legacy one.
+// modern request that does not declare it and from legacy ones.
 func TestTasksMethodsNeedTheExtension(t *testing.T) {
 	s := newStack(t, false)
 	id := s.createTask("sim:hang")["taskId"]
+	legacyDeclaring := meta(true)
+	legacyDeclaring["io.modelcontextprotocol/protocolVersion"] = "2025-11-25"
 	before := s.sim.Requests()
 	for _, method := range []string{methodGet, methodCancel, methodUpdate} {
 		for name, params := range map[string]map[string]any{
 			"modern without the extension": {"taskId": id, "_meta": meta(false)},
 			"legacy":                       {"taskId": id},
+			"legacy version declaring it":  {"taskId": id, "_meta": legacyDeclaring},
 		} {
 			e := s.errorOf(method, params)
 			raw, _ := json.Marshal(e["data"])
@@ -224,7 +227,9 @@ func TestClientsWithoutTheExtensionSeeNoChange(t *testing.T) {
 			t.Errorf("%s:\nlayer:  %v\nmcp-go: %v", name, got, want)
 		}
 	}
-	for name, m := range map[string]map[string]any{"modern": meta(false), "legacy": nil} {
+	legacyDeclaring := meta(true)
+	legacyDeclaring["io.modelcontextprotocol/protocolVersion"] = "2025-11-25"
+	for name, m := range map[string]map[string]any{"modern": meta(false), "legacy": nil, "legacy version declaring the extension": legacyDeclaring} {
 		params := map[string]any{"name": "create_invocation", "arguments": map[string]any{"provider": "stagehand", "input": map[string]any{"instruction": "sim:hang"}, "waitSeconds": 0}}
 		if m != nil {
 			params["_meta"] = m
