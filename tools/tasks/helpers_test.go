@@ -12,6 +12,7 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/tools"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+	"go.uber.org/goleak"
 )
 
 const (
@@ -152,3 +153,5 @@ func code(e map[string]any) int {
 	c, _ := e["code"].(float64)
 	return int(c)
 }
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
