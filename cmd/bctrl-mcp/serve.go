@@ -14,7 +14,9 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
+	"github.com/bctrlhq/bctrl-mcp/tools/tasks"
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
+	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // Ids the simulator uses when no default space or runtime is configured.
@@ -65,11 +67,17 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
 		return 1
 	}
+	invocations, err := tools.NewInvocations(deps)
+	if err != nil {
+		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
+		return 1
+	}
+	layer := tasks.New(srv, tasks.Options{Invocations: invocations, ServerInfo: mcp.Implementation{Name: "bctrl-mcp", Version: version()}})
 	logger.Info("serving MCP on stdio", "version", version(), "baseURL", baseURL, "simulate", cfg.simulate, "readOnly", cfg.readOnly)
 	if !cfg.readOnly && (cfg.spaceID == "" || cfg.runtimeID == "") {
 		logger.Info("no default space or runtime (BCTRL_SPACE_ID, BCTRL_RUNTIME_ID): each create_invocation must pass the missing spaceId or runtimeId")
 	}
-	if err := stdio.Serve(ctx, srv, stdin, stdout, stdio.Options{ShutdownGrace: grace, Logger: logger}); err != nil {
+	if err := stdio.Serve(ctx, layer, stdin, stdout, stdio.Options{ShutdownGrace: grace, Logger: logger}); err != nil {
 		logger.Error("stdio transport stopped", "error", err)
 		return 1
 	}
