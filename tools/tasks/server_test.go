@@ -260,8 +260,8 @@ func TestDiscoverAdvertisesTheExtensionOnly(t *testing.T) {
 	if _, ok := initCaps["tasks"]; ok {
 		t.Errorf("initialize advertises tasks: %v", initCaps)
 	}
-	if _, ok := initCaps["extensions"]; ok {
-		t.Errorf("initialize advertises 2026-07-28 extensions: %v", initCaps)
+	if initExtensions, _ := initCaps["extensions"].(map[string]any); initExtensions[ExtensionID] != nil {
+		t.Errorf("initialize advertises the 2026-07-28 tasks extension: %v", initCaps)
 	}
 	tools, _ := s.result("tools/list", map[string]any{"_meta": meta(true)})["tools"].([]any)
 	for _, tool := range tools {
@@ -281,8 +281,8 @@ func TestDiscoverAdvertisesTheExtensionOnly(t *testing.T) {
 func TestReadOnlyServesNoTasks(t *testing.T) {
 	s := newStack(t, true)
 	caps, _ := s.result("server/discover", map[string]any{"_meta": meta(true)})["capabilities"].(map[string]any)
-	if _, ok := caps["extensions"]; ok {
-		t.Errorf("read-only discover advertises extensions: %v", caps)
+	if extensions, _ := caps["extensions"].(map[string]any); extensions[ExtensionID] != nil {
+		t.Errorf("read-only discover advertises the tasks extension: %v", caps)
 	}
 	for _, method := range []string{methodGet, methodCancel, methodUpdate} {
 		if e := s.errorOf(method, map[string]any{"taskId": unknownID, "_meta": meta(true)}); code(e) != -32601 {
