@@ -136,7 +136,7 @@ func TestListRuntimesReadsStatusAndActiveRun(t *testing.T) {
 	if len(rts) != 3 || rts[0].ActiveRunID != "run_1" || rts[1].Status != "stopped" || rts[2].Status != "failed" || rts[0].Name != "Main" {
 		t.Fatalf("runtimes %+v", rts)
 	}
-	for i, want := range []Readiness{Ready, NotReady, NotReady} {
+	for i, want := range []Readiness{RuntimeReady, RuntimeNotReady, RuntimeNotReady} {
 		if got, _ := rts[i].Readiness(); got != want {
 			t.Errorf("%s readiness %v, want %v", rts[i].ID, got, want)
 		}

@@ -88,12 +88,12 @@ type Readiness int
 
 // Readiness values.
 const (
-	// ReadinessUnknown: the answer does not say.
-	ReadinessUnknown Readiness = iota
-	// Ready: a run is active, or the status says the runtime is up.
-	Ready
-	// NotReady: the status says the runtime is stopped or broken.
-	NotReady
+	// RuntimeStateUnknown: the answer does not say.
+	RuntimeStateUnknown Readiness = iota
+	// RuntimeReady: a run is active, or the status says the runtime is up.
+	RuntimeReady
+	// RuntimeNotReady: the status says the runtime is stopped or broken.
+	RuntimeNotReady
 )
 
 // Readiness judges the runtime from its status and active run, and says why.
@@ -101,15 +101,15 @@ func (r Runtime) Readiness() (Readiness, string) {
 	status := strings.ToLower(r.Status)
 	switch {
 	case r.ActiveRunID != "":
-		return Ready, "a run is active"
+		return RuntimeReady, "a run is active"
 	case status == "active" || status == "running" || status == "ready" || status == "idle" || status == "started":
-		return Ready, "status " + r.Status
+		return RuntimeReady, "status " + r.Status
 	case status == "stopped" || status == "failed" || status == "error" || status == "deleted" || status == "terminated":
-		return NotReady, "status " + r.Status
+		return RuntimeNotReady, "status " + r.Status
 	case status == "":
-		return ReadinessUnknown, "no status reported"
+		return RuntimeStateUnknown, "no status reported"
 	}
-	return ReadinessUnknown, "status " + r.Status
+	return RuntimeStateUnknown, "status " + r.Status
 }
 
 func decodeIdentity(raw json.RawMessage) (Identity, error) {

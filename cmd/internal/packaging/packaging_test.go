@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/bctrlhq/bctrl-mcp/cmd/internal/visibleskip"
+	"go.yaml.in/yaml/v3"
 )
 
 // root is the repository root, seen from this package's folder.
@@ -157,7 +158,7 @@ func TestRenderServerJSONRefusesMismatches(t *testing.T) {
 		version string
 		hashes  map[string]string
 	}{
-		"a bundle not built": {"1.2.3", missing},
+		"a bundle not built":  {"1.2.3", missing},
 		"a bundle not listed": {"1.2.3", extra},
 		"bad version":         {"v1.2", fakeHashes("v1.2")},
 		"placeholder version": {"latest", fakeHashes("latest")},
@@ -354,5 +355,70 @@ func TestModuleIsGoInstallable(t *testing.T) {
 	license := string(readRoot(t, licensePath))
 	if !strings.Contains(license, "Apache License") || !strings.Contains(license, "Version 2.0, January 2004") || !strings.Contains(license, "END OF TERMS AND CONDITIONS") {
 		t.Error("LICENSE is not the full Apache-2.0 text")
+	}
+}
+
+// TestGoReleaserConfigMatchesThePackaging keeps .goreleaser.yaml and this
+// tool in step: the same five targets, static and reproducible flags, the
+// version in the binary, a bundle per target, checksums over the bundles.
+func TestGoReleaserConfigMatchesThePackaging(t *testing.T) {
+	var cfg struct {
+		Version int `yaml:"version"`
+		Builds  []struct {
+			Main         string   `yaml:"main"`
+			Env          []string `yaml:"env"`
+			Flags        []string `yaml:"flags"`
+			Ldflags      []string `yaml:"ldflags"`
+			ModTimestamp string   `yaml:"mod_timestamp"`
+			Targets      []string `yaml:"targets"`
+			Hooks        struct {
+				Post []struct {
+					Cmd string `yaml:"cmd"`
+				} `yaml:"post"`
+			} `yaml:"hooks"`
+		} `yaml:"builds"`
+		Archives []struct {
+			Files []string `yaml:"files"`
+		} `yaml:"archives"`
+		Checksum struct {
+			Algorithm  string `yaml:"algorithm"`
+			ExtraFiles []struct {
+				Glob string `yaml:"glob"`
+			} `yaml:"extra_files"`
+		} `yaml:"checksum"`
+	}
+	if err := yaml.Unmarshal(readRoot(t, ".goreleaser.yaml"), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Version != 2 || len(cfg.Builds) != 1 || len(cfg.Archives) != 1 {
+		t.Fatalf("config %+v", cfg)
+	}
+	b := cfg.Builds[0]
+	var targets []string
+	for _, tgt := range b.Targets {
+		parts := strings.SplitN(tgt, "_", 3)
+		targets = append(targets, parts[0]+"/"+parts[1])
+	}
+	var want []string
+	for _, p := range platforms {
+		want = append(want, p.goos+"/"+p.goarch)
+	}
+	if strings.Join(targets, ",") != strings.Join(want, ",") {
+		t.Errorf("targets %v, packaging knows %v", targets, want)
+	}
+	all := strings.Join(append(append(append(b.Env, b.Flags...), b.Ldflags...), b.Main, b.ModTimestamp), " ")
+	for _, must := range []string{"CGO_ENABLED=0", "-trimpath", "-X main.buildVersion=v{{ .Version }}", "./cmd/bctrl-mcp", "{{ .CommitTimestamp }}"} {
+		if !strings.Contains(all, must) {
+			t.Errorf("build lacks %q", must)
+		}
+	}
+	if len(b.Hooks.Post) != 1 || !strings.Contains(b.Hooks.Post[0].Cmd, "./cmd/internal/packaging mcpb") || !strings.Contains(b.Hooks.Post[0].Cmd, "--out dist/mcpb") {
+		t.Errorf("post hook %+v does not pack a bundle per target", b.Hooks.Post)
+	}
+	if cfg.Checksum.Algorithm != "sha256" || len(cfg.Checksum.ExtraFiles) != 1 || cfg.Checksum.ExtraFiles[0].Glob != "./dist/mcpb/*.mcpb" {
+		t.Errorf("checksum %+v", cfg.Checksum)
+	}
+	if !strings.Contains(strings.Join(cfg.Archives[0].Files, ","), "LICENSE") {
+		t.Errorf("archives do not carry the LICENSE: %v", cfg.Archives[0].Files)
 	}
 }

@@ -262,9 +262,9 @@ func (r *doctorRun) checkRuntime(ctx context.Context, api *bctrl.Client, spaceID
 		}
 		label := nameOr(rt.Name) + " (" + rt.ID + ")"
 		switch ready, why := rt.Readiness(); ready {
-		case bctrl.NotReady:
+		case bctrl.RuntimeNotReady:
 			r.fail("runtime", label+" does not look ready: "+why, "start it in bctrl, or pick another with "+fix)
-		case bctrl.Ready:
+		case bctrl.RuntimeReady:
 			r.pass("runtime", label+": "+why)
 		default:
 			r.pass("runtime", label+" exists ("+why+")")

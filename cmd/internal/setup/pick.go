@@ -11,13 +11,8 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 )
 
-// choice is one row of a menu: its id, label and how it was chosen.
-type choice struct {
-	id, label string
-}
-
-// picker chooses among rows: the flag's value when given, the only row
-// when there is one, the person's answer when stdin is a terminal, and
+// picker chooses among listed ids: the flag's value when given, the only
+// one when there is one, the person's answer when stdin is a terminal, and
 // otherwise an error that says which flag to pass. It never reads stdin
 // when not interactive.
 type picker struct {
@@ -29,27 +24,28 @@ type picker struct {
 // maxAttempts bounds how often a bad answer is asked again.
 const maxAttempts = 3
 
-// pick returns the chosen row's index, or -1 for "none" when allowNone.
-func (p *picker) pick(what, flag, given string, rows []choice, allowNone bool) (int, string, error) {
+// pick returns the chosen id's index and how it was chosen, or -1 for
+// "none" when allowNone.
+func (p *picker) pick(what, flag, given string, ids []string, allowNone bool) (int, string, error) {
 	if given != "" {
-		for i, r := range rows {
-			if r.id == given {
+		for i, id := range ids {
+			if id == given {
 				return i, "from " + flag, nil
 			}
 		}
-		return 0, "", fmt.Errorf("%s %q is not among the %d listed above; pass one of their ids with %s", what, given, len(rows), flag)
+		return 0, "", fmt.Errorf("%s %q is not among the %d listed above; pass one of their ids with %s", what, given, len(ids), flag)
 	}
 	switch {
-	case len(rows) == 1:
+	case len(ids) == 1:
 		return 0, "the only one", nil
-	case len(rows) == 0 && allowNone:
+	case len(ids) == 0 && allowNone:
 		return -1, "", nil
 	case !p.interactive:
-		return 0, "", fmt.Errorf("there are %d %ss and stdin is not a terminal: pass %s with one of the ids above", len(rows), what, flag)
+		return 0, "", fmt.Errorf("there are %d %ss and stdin is not a terminal: pass %s with one of the ids above", len(ids), what, flag)
 	}
-	prompt := fmt.Sprintf("Pick a %s [1-%d]: ", what, len(rows))
+	prompt := fmt.Sprintf("Pick a %s [1-%d]: ", what, len(ids))
 	if allowNone {
-		prompt = fmt.Sprintf("Pick a %s [1-%d, or 0 for no default]: ", what, len(rows))
+		prompt = fmt.Sprintf("Pick a %s [1-%d, or 0 for no default]: ", what, len(ids))
 	}
 	for range maxAttempts {
 		fmt.Fprint(p.out, prompt)
@@ -63,7 +59,7 @@ func (p *picker) pick(what, flag, given string, rows []choice, allowNone bool) (
 		}
 		n, convErr := strconv.Atoi(answer)
 		switch {
-		case convErr == nil && n >= 1 && n <= len(rows):
+		case convErr == nil && n >= 1 && n <= len(ids):
 			return n - 1, "your choice", nil
 		case convErr == nil && n == 0 && allowNone:
 			return -1, "your choice", nil

@@ -91,11 +91,12 @@ func Run(ctx context.Context, o Options) error {
 	if baseURL != bctrl.DefaultBaseURL {
 		s.baseURL = baseURL
 	}
-	ch, err := planChange(cl, path, cl.entryFor(s))
+	e := cl.entryFor(s)
+	ch, err := planChange(cl, path, e)
 	if err != nil {
 		return err
 	}
-	return report(out, cl, ch, o, key)
+	return report(out, cl, ch, e, o, key)
 }
 
 // chooseDefaults lists the spaces and their runtimes and picks one of each
@@ -127,22 +128,22 @@ func chooseDefaults(ctx context.Context, api *bctrl.Client, p *picker, o Options
 		}
 	}
 	fmt.Fprintln(p.out)
-	rows := make([]choice, len(spaces))
+	ids := make([]string, len(spaces))
 	for i, sp := range spaces {
-		rows[i] = choice{id: sp.ID, label: sp.Name}
+		ids[i] = sp.ID
 	}
-	si, how, err := p.pick("space", "--space-id", o.SpaceID, rows, false)
+	si, how, err := p.pick("space", "--space-id", o.SpaceID, ids, false)
 	if err != nil {
 		return bctrl.Space{}, bctrl.Runtime{}, err
 	}
 	space := spaces[si]
 	fmt.Fprintf(p.out, "Space:   %s (%s), %s\n", nameOr(space.Name), space.ID, how)
 	rts := runtimes[si]
-	rows = make([]choice, len(rts))
+	ids = make([]string, len(rts))
 	for i, r := range rts {
-		rows[i] = choice{id: r.ID, label: r.Name}
+		ids[i] = r.ID
 	}
-	ri, how, err := p.pick("runtime", "--runtime-id", o.RuntimeID, rows, true)
+	ri, how, err := p.pick("runtime", "--runtime-id", o.RuntimeID, ids, true)
 	if err != nil {
 		return bctrl.Space{}, bctrl.Runtime{}, err
 	}
@@ -152,14 +153,14 @@ func chooseDefaults(ctx context.Context, api *bctrl.Client, p *picker, o Options
 	}
 	rt := rts[ri]
 	fmt.Fprintf(p.out, "Runtime: %s (%s), %s\n", nameOr(rt.Name), rt.ID, how)
-	if ready, why := rt.Readiness(); ready == bctrl.NotReady {
+	if ready, why := rt.Readiness(); ready == bctrl.RuntimeNotReady {
 		fmt.Fprintf(p.out, "Warning: this runtime does not look ready (%s); start it in bctrl before the first invocation.\n", why)
 	}
 	return space, rt, nil
 }
 
 // report shows the change and applies it unless this is a dry run.
-func report(out io.Writer, cl client, ch *change, o Options, key string) error {
+func report(out io.Writer, cl client, ch *change, e entry, o Options, key string) error {
 	fmt.Fprintf(out, "\nConfig:  %s\n", ch.path)
 	if len(ch.others) > 0 {
 		fmt.Fprintf(out, "Kept:    %d other server(s): %s\n", len(ch.others), strings.Join(ch.others, ", "))
@@ -187,25 +188,21 @@ func report(out io.Writer, cl client, ch *change, o Options, key string) error {
 	}
 	fmt.Fprintln(out, "\n"+cl.keyNote)
 	if cl.name == "claude-code" {
-		fmt.Fprintf(out, "\nFor every project instead of this one, run:\n  %s\n", claudeAddLine(cl, ch, o))
+		fmt.Fprintf(out, "\nFor every project instead of this one, run:\n  %s\n", claudeAddLine(cl, e))
 	}
 	fmt.Fprintf(out, "\nNext: %s, then check it with: bctrl-mcp doctor --client %s\n", nextStep(cl), cl.name)
 	return nil
 }
 
 // claudeAddLine is the `claude mcp add` equivalent of the .mcp.json entry, at user scope.
-func claudeAddLine(cl client, ch *change, o Options) string {
+func claudeAddLine(cl client, e entry) string {
 	parts := []string{"claude mcp add --scope user", ServerName, "-e 'BCTRL_API_KEY=" + cl.keyRef + "'"}
-	var e entry
-	if raw, ok := entryOf(ch.after, cl.serversKey); ok {
-		e = raw
-	}
 	for _, k := range []string{"BCTRL_BASE_URL", "BCTRL_SPACE_ID", "BCTRL_RUNTIME_ID"} {
 		if v := e.Env[k]; v != "" {
 			parts = append(parts, "-e "+k+"="+v)
 		}
 	}
-	return strings.Join(append(parts, "--", shellQuote(o.Command)), " ")
+	return strings.Join(append(parts, "--", shellQuote(e.Command)), " ")
 }
 
 func nextStep(cl client) string {

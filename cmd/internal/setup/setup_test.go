@@ -338,6 +338,9 @@ func TestClaudeCodeAlsoPrintsTheAddLine(t *testing.T) {
 	if !strings.Contains(out, want) {
 		t.Errorf("output lacks\n%s\n%s", want, out)
 	}
+	if !strings.Contains(out, `+        "BCTRL_API_KEY": "${BCTRL_API_KEY}",`) {
+		t.Errorf("the diff does not show the key reference:\n%s", out)
+	}
 }
 
 func TestSetupRefusesABinaryThatWillDisappear(t *testing.T) {
