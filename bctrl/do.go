@@ -24,12 +24,14 @@ var errDecode = errors.New("malformed response body")
 // wraps context.DeadlineExceeded, so callers can treat it as any deadline.
 var errNoAnswer = fmt.Errorf("%w", context.DeadlineExceeded)
 
-// call is one API request: method, path (already escaped), optional JSON
-// body, how long one attempt may take (zero: the client's request
-// timeout) and how many attempts it gets (zero: the retry policy's).
+// call is one API request: method, path (its ids escaped with
+// url.PathEscape, once), query, optional JSON body, how long one attempt
+// may take (zero: the client's request timeout) and how many attempts it
+// gets (zero: the retry policy's).
 type call struct {
 	method   string
 	path     string
+	query    url.Values
 	body     any
 	timeout  time.Duration
 	attempts int
@@ -85,9 +87,10 @@ func (c *Client) attempt(parent context.Context, req call, payload []byte, out a
 
 // exchange sends one HTTP request and reads its answer.
 func (c *Client) exchange(ctx context.Context, req call, payload []byte, out any) error {
-	u := *c.baseURL
-	u.Path = strings.TrimSuffix(u.Path, "/") + req.path
-	u.RawPath = ""
+	u, err := c.endpoint(req)
+	if err != nil {
+		return fmt.Errorf("bctrl: build %s %s: %w", req.method, req.path, err)
+	}
 	var body io.Reader
 	if payload != nil {
 		body = bytes.NewReader(payload)
@@ -127,6 +130,22 @@ func (c *Client) exchange(ctx context.Context, req call, payload []byte, out any
 		}
 	}
 	return nil
+}
+
+// endpoint is the URL of req: the base URL's path, then req.path, then
+// req.query. req.path is already escaped, so it goes into RawPath as it is
+// and Path holds its unescaped form: an id "a/b c" travels as a%2Fb%20c,
+// not escaped a second time.
+func (c *Client) endpoint(req call) (*url.URL, error) {
+	u := *c.baseURL
+	raw := strings.TrimSuffix(c.baseURL.EscapedPath(), "/") + req.path
+	path, err := url.PathUnescape(raw)
+	if err != nil {
+		return nil, err
+	}
+	u.Path, u.RawPath = path, raw
+	u.RawQuery = req.query.Encode()
+	return &u, nil
 }
 
 // fitsDeadline reports whether waiting d still leaves the context alive.
