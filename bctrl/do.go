@@ -35,6 +35,15 @@ type call struct {
 	body     any
 	timeout  time.Duration
 	attempts int
+
+	// target, when set, is the absolute URL to send to instead of the
+	// base URL and path (a download address; path then only names it in
+	// errors). The key goes only to the API's own origin.
+	target *url.URL
+	// redirects is the redirect rule of this request (see checkRedirect).
+	redirects redirectMode
+	// read, when set, reads a 2xx answer instead of the JSON decode into out.
+	read func(*http.Response) error
 }
 
 // do sends c with retries and decodes a 2xx JSON answer into out. Every
@@ -87,24 +96,31 @@ func (c *Client) attempt(parent context.Context, req call, payload []byte, out a
 
 // exchange sends one HTTP request and reads its answer.
 func (c *Client) exchange(ctx context.Context, req call, payload []byte, out any) error {
-	u, err := c.endpoint(req)
-	if err != nil {
-		return fmt.Errorf("bctrl: build %s %s: %w", req.method, req.path, err)
+	u := req.target
+	if u == nil {
+		var err error
+		if u, err = c.endpoint(req); err != nil {
+			return fmt.Errorf("bctrl: build %s %s: %w", req.method, req.path, err)
+		}
 	}
 	var body io.Reader
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, req.method, u.String(), body)
+	hreq, err := http.NewRequestWithContext(withRedirectMode(ctx, req.redirects), req.method, u.String(), body)
 	if err != nil {
 		return fmt.Errorf("bctrl: build %s %s: %w", req.method, req.path, err)
 	}
-	hreq.Header.Set("Accept", "application/json")
+	if req.read != nil {
+		hreq.Header.Set("Accept", "*/*")
+	} else {
+		hreq.Header.Set("Accept", "application/json")
+	}
 	hreq.Header.Set("User-Agent", c.userAgent)
 	if payload != nil {
 		hreq.Header.Set("Content-Type", "application/json")
 	}
-	if c.apiKey != "" {
+	if c.apiKey != "" && sameOrigin(u, c.baseURL) {
 		hreq.Header.Set("Authorization", "Bearer "+c.apiKey)
 	}
 	resp, err := c.httpClient.Do(hreq)
@@ -119,6 +135,9 @@ func (c *Client) exchange(ctx context.Context, req call, payload []byte, out any
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return newAPIError(resp, time.Now())
+	}
+	if req.read != nil {
+		return req.read(resp)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 	if err != nil {
