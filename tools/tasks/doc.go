@@ -7,7 +7,10 @@
 //     tools/era): -32022 for a _meta protocol version we do not implement,
 //     -32602 for an unknown per-request log level;
 //   - the Tasks extension, io.modelcontextprotocol/tasks (SEP-2663), whose
-//     tasks are bctrl invocations.
+//     tasks are bctrl invocations;
+//   - the era's error code (-32002, or -32602 from 2026-07-28) for a
+//     resources/read whose URI matches a resource template but names
+//     nothing, which mcp-go would answer -32603 (resources.go).
 //
 // # What we implement of the Tasks extension
 //
