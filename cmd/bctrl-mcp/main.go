@@ -117,6 +117,10 @@ Serve flags (each has an environment twin):
   --read-only    BCTRL_READ_ONLY    register only get_invocation
   --simulate     BCTRL_SIMULATE     use the built-in simulator instead of the network
   --log-level    BCTRL_LOG_LEVEL    stderr log level: debug, info, warn, error (default info)
+  --result-budget       BCTRL_RESULT_BUDGET       characters a tool result's text may take; a longer
+                                                  answer is cut and linked whole (default 24000)
+  --artifact-max-bytes  BCTRL_ARTIFACT_MAX_BYTES  largest run artifact a resources/read downloads
+                                                  (default 10485760, 10 MiB)
   (no flag)      BCTRL_API_KEY      API key; required unless simulating; never a flag
   (no flag)      BCTRL_SHUTDOWN_GRACE  time answers in flight get to be written at exit (default 2s)
 

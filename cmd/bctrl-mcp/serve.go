@@ -40,7 +40,8 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return configError(stderr, err)
 	}
 	logger := tools.RedactingLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
-	deps := tools.Deps{DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger}
+	deps := tools.Deps{DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger,
+		ResultBudget: cfg.resultBudget, ArtifactMaxBytes: cfg.artifactMaxBytes}
 	baseURL, apiKey := cfg.baseURL, cfg.apiKey
 	if cfg.simulate {
 		url, stop, err := startSimulator(speed)
