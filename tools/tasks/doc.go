@@ -37,7 +37,8 @@
 //     with the progress line as statusMessage ("running · step 3/7 ·
 //     Filling the login form"); succeeded, failed and timed_out are
 //     "completed", whose result is the CallToolResult get_invocation
-//     returns for the ended invocation, built from the invocation alone (a
+//     returns for the ended invocation, built from the invocation (and,
+//     when it produced files, its run's artifact list) alone (a
 //     failed invocation is a tool-level error, isError, not the extension's
 //     "failed"); cancelled is "cancelled".
 //   - ttlMs is 3600000 (one hour), a conservative promise: bctrl does not
