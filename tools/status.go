@@ -162,7 +162,12 @@ func (ts *toolset) follow(ctx context.Context, req mcp.CallToolRequest, inv *bct
 	defer stop()
 	opts := ts.deps.Follow
 	opts.OnUpdate = func(inv *bctrl.Invocation, _ bool) { reporter.observe(inv) }
-	final, err := ts.deps.API.FollowInvocation(ctx, inv.ID, time.Duration(seconds)*time.Second, opts)
+	waitCtx, drained := untilDrain(ctx, ts.deps.Drain)
+	defer drained()
+	final, err := ts.deps.API.FollowInvocation(waitCtx, inv.ID, time.Duration(seconds)*time.Second, opts)
+	if err != nil && ctx.Err() == nil && waitCtx.Err() != nil {
+		err = nil // drained: answer with the current state, as a wait that runs out does
+	}
 	if final == nil {
 		final = inv // the follow failed before its first observation; report what we had
 	}
