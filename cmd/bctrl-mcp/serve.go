@@ -11,12 +11,10 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
-	"github.com/bctrlhq/bctrl-mcp/tools/tasks"
+	"github.com/bctrlhq/bctrl-mcp/tools/mcpserver"
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
-	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // Ids the simulator uses when no default space or runtime is configured.
@@ -40,39 +38,17 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return configError(stderr, err)
 	}
 	logger := tools.RedactingLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
-	deps := tools.Deps{DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger}
-	baseURL, apiKey := cfg.baseURL, cfg.apiKey
-	if cfg.simulate {
-		url, stop, err := startSimulator(speed)
-		if err != nil {
-			fmt.Fprintf(stderr, "bctrl-mcp: start simulator: %v\n", err)
-			return 1
-		}
-		defer stop()
-		baseURL, apiKey = url, simAPIKey
-		// Refresh at least once per simulated step so every step is reported.
-		deps.Follow.Slice = min(4*time.Second, time.Duration(float64(time.Second)/speed))
+	srvCfg, stopSim, err := serverConfig(cfg, speed, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
+		return 1
 	}
-	client, err := bctrl.NewClient(bctrl.WithBaseURL(baseURL), bctrl.WithAPIKey(apiKey), bctrl.WithUserAgent("bctrl-mcp/"+version()))
+	defer stopSim()
+	layer, err := mcpserver.New(srvCfg)
 	if err != nil {
 		return configError(stderr, err)
 	}
-	deps.API = client
-	// One key serves every request here; a server whose requests bring their
-	// own keys would fingerprint each request's key instead.
-	keyFingerprint := tools.FingerprintAPIKey(apiKey)
-	deps.APIKeyFingerprint = func(context.Context) string { return keyFingerprint }
-	srv, err := tools.NewServer("bctrl-mcp", version(), deps)
-	if err != nil {
-		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
-		return 1
-	}
-	invocations, err := tools.NewInvocations(deps)
-	if err != nil {
-		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
-		return 1
-	}
-	layer := tasks.New(srv, tasks.Options{Invocations: invocations, ServerInfo: mcp.Implementation{Name: "bctrl-mcp", Version: version()}})
+	baseURL := srvCfg.BaseURL
 	logger.Info("serving MCP on stdio", "version", version(), "baseURL", baseURL, "simulate", cfg.simulate, "readOnly", cfg.readOnly)
 	if !cfg.readOnly && (cfg.spaceID == "" || cfg.runtimeID == "") {
 		logger.Info("no default space or runtime (BCTRL_SPACE_ID, BCTRL_RUNTIME_ID): each create_invocation must pass the missing spaceId or runtimeId")
@@ -83,6 +59,27 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	logger.Info("stdio closed; exiting")
 	return 0
+}
+
+// serverConfig turns the configuration into the composition root's, starting
+// the built-in simulator when asked; the returned stop ends it.
+func serverConfig(cfg config, speed float64, logger *slog.Logger) (mcpserver.Config, func(), error) {
+	out := mcpserver.Config{
+		Name: "bctrl-mcp", Version: version(), UserAgent: "bctrl-mcp/" + version(),
+		BaseURL: cfg.baseURL, APIKey: cfg.apiKey,
+		DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger,
+	}
+	if !cfg.simulate {
+		return out, func() {}, nil
+	}
+	url, stop, err := startSimulator(speed)
+	if err != nil {
+		return out, nil, fmt.Errorf("start simulator: %w", err)
+	}
+	out.BaseURL, out.APIKey = url, simAPIKey
+	// Refresh at least once per simulated step so every step is reported.
+	out.Follow.Slice = min(4*time.Second, time.Duration(float64(time.Second)/speed))
+	return out, stop, nil
 }
 
 // configError prints a one-line configuration error and returns the usage exit code.
