@@ -44,6 +44,12 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 1
 	}
 	defer stopSim()
+	if cfg.http.addr != "" {
+		if getenv("BCTRL_SHUTDOWN_GRACE") == "" {
+			grace = httpShutdownGrace
+		}
+		return serveHTTP(ctx, cfg, srvCfg, grace, logger)
+	}
 	layer, err := mcpserver.New(srvCfg)
 	if err != nil {
 		return configError(stderr, err)
@@ -69,14 +75,23 @@ func serverConfig(cfg config, speed float64, logger *slog.Logger) (mcpserver.Con
 		BaseURL: cfg.baseURL, APIKey: cfg.apiKey,
 		DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger,
 	}
+	passthrough := cfg.http.addr != "" && cfg.http.auth == authPassthrough
+	out.PerRequestKeys = passthrough
 	if !cfg.simulate {
 		return out, func() {}, nil
 	}
-	url, stop, err := startSimulator(speed)
+	simKey := simAPIKey
+	if passthrough {
+		simKey = "" // callers bring their own keys; the simulator takes any
+	}
+	url, stop, err := startSimulator(speed, simKey)
 	if err != nil {
 		return out, nil, fmt.Errorf("start simulator: %w", err)
 	}
-	out.BaseURL, out.APIKey = url, simAPIKey
+	out.BaseURL = url
+	if !passthrough {
+		out.APIKey = simKey
+	}
 	// Refresh at least once per simulated step so every step is reported.
 	out.Follow.Slice = min(4*time.Second, time.Duration(float64(time.Second)/speed))
 	return out, stop, nil
@@ -119,13 +134,14 @@ func shutdownGrace(getenv func(string) string) (time.Duration, error) {
 	return d, nil
 }
 
-// startSimulator serves a simulator on a loopback port and returns its base URL.
-func startSimulator(speed float64) (string, func(), error) {
+// startSimulator serves a simulator on a loopback port and returns its
+// base URL; it requires key as the bearer key, or takes any when key is "".
+func startSimulator(speed float64, key string) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
-	sim := bctrlsim.New(bctrlsim.Options{APIKey: simAPIKey, Clock: &bctrlsim.RealClock{Speed: speed}})
+	sim := bctrlsim.New(bctrlsim.Options{APIKey: key, Clock: &bctrlsim.RealClock{Speed: speed}})
 	hs := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = hs.Close() }, nil

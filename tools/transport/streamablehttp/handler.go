@@ -275,7 +275,7 @@ func (h *Handler) logAccess(r *http.Request, rec *recorder, e *accessEntry, star
 		attrs = append(attrs, slog.String("id", clip(e.id)))
 	}
 	if e.modern {
-		attrs = append(attrs, slog.Bool("stateless", true))
+		attrs = append(attrs, slog.String("era", "2026-07-28"))
 	}
 	if e.caller != "" {
 		attrs = append(attrs, slog.String("caller", e.caller))
