@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -73,6 +74,9 @@ func (h *httpConfig) check(c *config) error {
 		}
 		if h.token != "" {
 			return errors.New("BCTRL_HTTP_TOKEN is set but --http-auth is none, so it would not be checked; set --http-auth token")
+		}
+		if slices.Contains(h.allowedOrigins, "*") {
+			return errors.New("--http-allowed-origins * turns off DNS-rebinding protection, which is all that guards a server without auth; list the origins, or use --http-auth token or passthrough")
 		}
 	case authToken:
 		if len(h.token) < minTokenLength {

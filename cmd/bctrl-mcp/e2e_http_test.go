@@ -53,6 +53,7 @@ func TestHTTPConfigurationRefusals(t *testing.T) {
 		{"bad address", []string{"--http", "8080"}, map[string]string{"BCTRL_SIMULATE": "1"}, "host:port"},
 		{"bad body limit", []string{"--http", "127.0.0.1:0", "--http-max-body", "lots"}, map[string]string{"BCTRL_SIMULATE": "1"}, "BCTRL_HTTP_MAX_BODY"},
 		{"bad in-flight limit", []string{"--http", "127.0.0.1:0"}, map[string]string{"BCTRL_SIMULATE": "1", "BCTRL_HTTP_MAX_IN_FLIGHT": "0"}, "BCTRL_HTTP_MAX_IN_FLIGHT"},
+		{"any origin without auth", []string{"--http", "127.0.0.1:0", "--http-allowed-origins", "https://a.example.com, *"}, map[string]string{"BCTRL_SIMULATE": "1"}, "DNS-rebinding"},
 		{"bad origin", []string{"--http", "127.0.0.1:0", "--http-allowed-origins", "mcp.example.com"}, map[string]string{"BCTRL_SIMULATE": "1"}, "is not an origin"},
 	}
 	for _, tt := range tests {
