@@ -35,7 +35,8 @@ func startBlock(t *testing.T, tt *testTools, url, id, auth string) <-chan reply 
 // cancels its request's context; the server goes on serving.
 func TestDisconnectCancelsTheRequest(t *testing.T) {
 	tt := newTestTools()
-	ts := serve(t, tt, Options{})
+	var logs logBuffer
+	ts := serve(t, tt, Options{Logger: logs.logger()})
 	ctx, hangUp := context.WithCancel(t.Context())
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/mcp", strings.NewReader(callBody("d", "block", `{"marker":"d"}`, false)))
 	req.Header.Set("Content-Type", "application/json")
@@ -54,6 +55,7 @@ func TestDisconnectCancelsTheRequest(t *testing.T) {
 	}
 	waitFor(t, done, "the client call returning")
 	checkStream(t, "p", 2, post(t, ts.URL+"/mcp", callBody("p", "progress", `{"n":2}`, false), nil))
+	logs.waitFor(t, `"outcome":"client-gone"`)
 }
 
 // TestNotificationsCancelled: a cancellation reaches the request with its
@@ -76,7 +78,7 @@ func TestNotificationsCancelled(t *testing.T) {
 	if got := waitFor(t, tt.stopped, "the cancelled request's context ending"); got != "c1key-a" {
 		t.Fatalf("stopped %q, want c1key-a", got)
 	}
-	if r := waitFor(t, mine, "the cancelled request's response ending"); r.status != 200 || len(r.messages) != 0 {
+	if r := waitFor(t, mine, "the cancelled request's response ending"); r.status != 200 || len(r.messages) != 0 || !r.sse {
 		t.Errorf("the cancelled request was answered: %d %s", r.status, r.raw)
 	}
 	// Two requests with one id from one caller: a cancellation cannot tell them apart.

@@ -158,7 +158,7 @@ func (h *Handler) serveEndpoint(w *recorder, r *http.Request, entry *accessEntry
 			writeError(w, bad.status, msg.ID, bad.code, bad.message, bad.data)
 			return
 		}
-		h.serveRequest(w, r, who, msg, body, e.modern, acceptsJSON, acceptsSSE)
+		h.serveRequest(w, r, entry, who, msg, body, e.modern, acceptsJSON, acceptsSSE)
 	}
 }
 
@@ -280,6 +280,9 @@ func (h *Handler) logAccess(r *http.Request, rec *recorder, e *accessEntry, star
 	if e.caller != "" {
 		attrs = append(attrs, slog.String("caller", e.caller))
 	}
+	if e.outcome != "" {
+		attrs = append(attrs, slog.String("outcome", e.outcome))
+	}
 	h.opts.Logger.LogAttrs(context.Background(), level, "http", attrs...)
 }
 
@@ -290,6 +293,9 @@ type accessEntry struct {
 	id     string
 	modern bool
 	caller string
+	// outcome marks a request that was not answered: "cancelled" by a
+	// notifications/cancelled, or "client-gone" before its answer was written.
+	outcome string
 }
 
 // recorder notes the status and size of a response for the access log.

@@ -260,13 +260,18 @@ func waitFor[T any](t *testing.T, c <-chan T, what string) T {
 
 // logBuffer collects log output safely across goroutines.
 type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	written chan struct{} // closed and replaced on every write
 }
 
 func (l *logBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.written != nil {
+		close(l.written)
+	}
+	l.written = make(chan struct{})
 	return l.b.Write(p)
 }
 
@@ -274,6 +279,29 @@ func (l *logBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// waitFor waits until the log contains text, failing after a bound.
+func (l *logBuffer) waitFor(t *testing.T, text string) {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		l.mu.Lock()
+		found := strings.Contains(l.b.String(), text)
+		if l.written == nil {
+			l.written = make(chan struct{})
+		}
+		written := l.written
+		l.mu.Unlock()
+		if found {
+			return
+		}
+		select {
+		case <-written:
+		case <-deadline:
+			t.Fatalf("the log did not show %s within 20 s: %s", text, l.String())
+		}
+	}
 }
 
 func (l *logBuffer) logger() *slog.Logger {

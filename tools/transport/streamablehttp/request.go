@@ -11,7 +11,7 @@ import (
 
 // serveRequest runs one request and writes its notifications and answer.
 // This goroutine is the response's only writer (see the package doc).
-func (h *Handler) serveRequest(w *recorder, r *http.Request, who caller, msg jsonrpc.Message, body []byte, modern, acceptsJSON, acceptsSSE bool) {
+func (h *Handler) serveRequest(w *recorder, r *http.Request, entry *accessEntry, who caller, msg jsonrpc.Message, body []byte, modern, acceptsJSON, acceptsSSE bool) {
 	ctx, p, ok := h.inflight.begin(h.requestContext(r, who), who.key, msg.ID, h.opts.MaxInFlightPerKey)
 	if !ok {
 		retry := jsonrpc.BusyRetryAfter
@@ -40,6 +40,7 @@ func (h *Handler) serveRequest(w *recorder, r *http.Request, who caller, msg jso
 		}
 	}
 	if cancelled := h.inflight.end(who.key, msg.ID, p); cancelled {
+		entry.outcome = "cancelled"
 		out.close() // a cancelled request is not answered
 		return
 	}
@@ -57,6 +58,9 @@ func (h *Handler) serveRequest(w *recorder, r *http.Request, who caller, msg jso
 		status = modernStatus(errorCode(answer))
 	}
 	out.answer(status, answer, acceptsJSON)
+	if out.failed != nil {
+		entry.outcome = "client-gone"
+	}
 }
 
 // errorCode is the code of an error answer, 0 for a result.
