@@ -34,7 +34,11 @@ func newRoundRobin(t *testing.T, urls ...string) *roundRobin {
 			t.Fatal(err)
 		}
 		rr.backends = append(rr.backends, &httputil.ReverseProxy{
-			Rewrite:       func(pr *httputil.ProxyRequest) { pr.SetURL(target); pr.Out.URL.Path = target.Path; pr.Out.Host = pr.In.Host },
+			Rewrite: func(pr *httputil.ProxyRequest) {
+				pr.SetURL(target)
+				pr.Out.URL.Path = target.Path
+				pr.Out.Host = pr.In.Host
+			},
 			FlushInterval: -1, // pass SSE events on as they come
 		})
 	}
