@@ -1,7 +1,8 @@
 // Command bctrl-mcp-bench measures bctrl-mcp on this machine and prints
 // Markdown tables: cold start (against a one-tool mcp-go server, the
 // official Node reference server and a fixed-answer floor), per-call overhead against a direct API call,
-// throughput, status latency and upstream cost against polling, memory,
+// throughput (stdio and Streamable HTTP), status latency and upstream
+// cost against polling, memory (and at 1,000 idle HTTP connections),
 // binary size and context cost. Run it from the repository root:
 //
 //	go run ./cmd/bctrl-mcp-bench
@@ -28,7 +29,7 @@ func main() {
 	burst := flag.Int("throughput-calls", 3000, "calls per in-flight level for throughput")
 	trials := flag.Int("trials", 5, "invocations per side for status latency")
 	waits := flag.Int("waits", 200, "concurrent waits for the memory measure")
-	only := flag.String("only", "", "comma-separated sections to run (cold, calls, throughput, latency, memory, context); all when empty")
+	only := flag.String("only", "", "comma-separated sections to run (cold, calls, throughput, http, latency, memory, context); all when empty")
 	flag.Parse()
 	if err := run(*runs, *calls, *burst, *trials, *waits, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bctrl-mcp-bench:", err)
@@ -67,6 +68,7 @@ func run(runs, calls, burst, trials, waits int, only string) error {
 		{"cold", "Cold start", func() ([]row, error) { return coldStartRows(servers, runs, coldStartOnce) }},
 		{"calls", "Per-call overhead (get_invocation, no wait, simulator on loopback)", func() ([]row, error) { return perCall(e, calls) }},
 		{"throughput", "Throughput over one stdio session", func() ([]row, error) { return throughput(e, []int{1, 8, 64}, burst) }},
+		{"http", "Streamable HTTP (--http; get_invocation, no wait, simulator on loopback)", func() ([]row, error) { return httpRows(e, calls, burst) }},
 		{"latency", "Status latency and upstream cost (invocations ending 8 s after creation)", func() ([]row, error) { return statusLatency(e, trials) }},
 		{"memory", "Memory and size", func() ([]row, error) {
 			rows, err := memory(e, waits)
