@@ -124,6 +124,7 @@ func TestInFlightLimitPerCredential(t *testing.T) {
 		t.Errorf("another credential: %d %s", r.status, r.raw)
 	}
 	ts.CloseClientConnections()
+	http.DefaultClient.CloseIdleConnections() // the pooled ones are closed too: do not reuse them
 	waitFor(t, a1, "a1 returning")
 	waitFor(t, a2, "a2 returning")
 	for range 2 {
