@@ -51,7 +51,9 @@ func WithAPIKey(key string) Option {
 	}
 }
 
-// WithHTTPClient sets the HTTP client (transport, proxies, TLS).
+// WithHTTPClient sets the HTTP client (transport, proxies, TLS). The client
+// uses a copy of hc whose CheckRedirect is its own redirect policy (see
+// RedirectError); hc itself is not changed.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -78,7 +80,8 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	}
 }
 
-// WithRequestTimeout bounds each HTTP attempt (a /wait attempt gets its wait on top).
+// WithRequestTimeout bounds each HTTP attempt of a create, get or cancel
+// (default 30s). A /wait attempt is bounded by its own timeout plus a grace.
 func WithRequestTimeout(d time.Duration) Option {
 	return func(c *Client) error {
 		c.requestTimeout = d
@@ -101,6 +104,7 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("bctrl: %w", err)
 		}
 	}
+	c.httpClient = withRedirectPolicy(c.httpClient)
 	return c, nil
 }
 

@@ -289,10 +289,22 @@ func TestParseRetryAfter(t *testing.T) {
 	tests := map[string]time.Duration{
 		"":                              0,
 		"7":                             7 * time.Second,
-		"1.5":                           1500 * time.Millisecond,
+		" 12 ":                          12 * time.Second,
+		"0":                             0,
+		"1.5":                           0, // RFC 9110: delay-seconds is digits only
 		"-3":                            0,
+		"+3":                            0,
+		"NaN":                           0,
+		"Inf":                           0,
+		"-Inf":                          0,
+		"1e12":                          0,
+		"0x10":                          0,
+		"١٢":                            0, // non-ASCII digits
+		"99999999999999999999999":       maxRetryAfterHeader,
+		"86401":                         maxRetryAfterHeader,
 		"Thu, 26 Nov 2026 12:00:30 GMT": 30 * time.Second,
 		"Thu, 26 Nov 2026 11:00:00 GMT": 0,
+		"Fri, 26 Nov 2027 12:00:00 GMT": maxRetryAfterHeader,
 		"soon":                          0,
 	}
 	for in, want := range tests {

@@ -19,13 +19,20 @@ const maxResponseBody = 16 << 20
 // errDecode marks a 2xx answer whose body is not the JSON we expect.
 var errDecode = errors.New("malformed response body")
 
+// errNoAnswer marks an attempt that ran out of its own time while the
+// caller's context was still alive: the server did not answer in time. It
+// wraps context.DeadlineExceeded, so callers can treat it as any deadline.
+var errNoAnswer = fmt.Errorf("%w", context.DeadlineExceeded)
+
 // call is one API request: method, path (already escaped), optional JSON
-// body, and the extra time the server may legitimately take (a long-poll).
+// body, how long one attempt may take (zero: the client's request
+// timeout) and how many attempts it gets (zero: the retry policy's).
 type call struct {
-	method string
-	path   string
-	body   any
-	extra  time.Duration
+	method   string
+	path     string
+	body     any
+	timeout  time.Duration
+	attempts int
 }
 
 // do sends c with retries and decodes a 2xx JSON answer into out. Every
@@ -39,6 +46,9 @@ func (c *Client) do(ctx context.Context, req call, out any) error {
 		}
 	}
 	attempts := max(c.retry.MaxAttempts, 1)
+	if req.attempts > 0 {
+		attempts = req.attempts
+	}
 	var err error
 	for attempt := 1; ; attempt++ {
 		err = c.attempt(ctx, req, payload, out)
@@ -59,9 +69,22 @@ func (c *Client) do(ctx context.Context, req call, out any) error {
 	return err
 }
 
-func (c *Client) attempt(ctx context.Context, req call, payload []byte, out any) error {
-	ctx, cancel := context.WithTimeout(ctx, c.requestTimeout+req.extra)
+func (c *Client) attempt(parent context.Context, req call, payload []byte, out any) error {
+	timeout := req.timeout
+	if timeout <= 0 {
+		timeout = c.requestTimeout
+	}
+	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
+	err := c.exchange(ctx, req, payload, out)
+	if err != nil && !isAPIError(err) && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("bctrl: %s %s: no answer within %s: %w", req.method, req.path, timeout, errNoAnswer)
+	}
+	return err
+}
+
+// exchange sends one HTTP request and reads its answer.
+func (c *Client) exchange(ctx context.Context, req call, payload []byte, out any) error {
 	u := *c.baseURL
 	u.Path = strings.TrimSuffix(u.Path, "/") + req.path
 	u.RawPath = ""

@@ -117,22 +117,38 @@ func (e *APIError) fillNested(n nestedError) {
 	}
 }
 
-// parseRetryAfter reads Retry-After as seconds or as an HTTP date.
+// maxRetryAfterHeader caps a Retry-After: a longer one is taken as this
+// long, so no arithmetic on it can overflow.
+const maxRetryAfterHeader = 24 * time.Hour
+
+// parseRetryAfter reads Retry-After as RFC 9110 defines it: a whole number
+// of seconds in ASCII digits, or an HTTP date. Anything else ("1.5", "NaN",
+// "Inf", "1e12", "+3") is ignored. The result is within [0, maxRetryAfterHeader].
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs < 0 {
-			return 0
+	if onlyDigits(v) {
+		secs, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || secs > uint64(maxRetryAfterHeader/time.Second) {
+			return maxRetryAfterHeader // all digits, so the only error is a value out of range
 		}
-		return time.Duration(secs * float64(time.Second))
+		return time.Duration(secs) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfterHeader)
 	}
 	return 0
+}
+
+func onlyDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func firstNonEmpty(vs ...string) string {

@@ -9,9 +9,18 @@ import (
 
 // FollowOptions tunes FollowInvocation. Zero values pick the defaults.
 type FollowOptions struct {
-	// Slice is the longest single /wait call (default 4s), so the state is
+	// Initial is a state of the invocation the caller already holds, such
+	// as a create's answer or its own GET: the follow starts from it
+	// instead of reading the invocation first. OnUpdate is not called for it.
+	Initial *Invocation
+	// Slice is the longest single /wait call (default 5s), so the state is
 	// refreshed, and OnUpdate called, at least that often.
 	Slice time.Duration
+	// Grace is how long an upstream call may run past its own time: a
+	// /wait slice past its timeout, any call past the end of the wait
+	// (default 1s). FollowInvocation returns within wait + Grace whatever
+	// the API does.
+	Grace time.Duration
 	// PollMin and PollMax bound the GET backoff used when /wait is
 	// unavailable or failing (defaults 500ms and 4s).
 	PollMin, PollMax time.Duration
@@ -22,7 +31,10 @@ type FollowOptions struct {
 
 func (o *FollowOptions) defaults() {
 	if o.Slice <= 0 {
-		o.Slice = 4 * time.Second
+		o.Slice = 5 * time.Second
+	}
+	if o.Grace <= 0 {
+		o.Grace = defaultWaitGrace
 	}
 	if o.PollMin <= 0 {
 		o.PollMin = 500 * time.Millisecond
@@ -35,37 +47,48 @@ func (o *FollowOptions) defaults() {
 // FollowInvocation watches an invocation until it ends, wait has elapsed or
 // ctx is done, and returns the last state seen. It long-polls /wait in
 // slices and falls back to GET with backoff when /wait answers 404, 405 or
-// 501. Transient failures (5xx, 429, network) are retried until the wait
-// runs out; a wait that runs out is not an error.
+// 501, or does not answer within its own timeout. Transient failures (5xx,
+// 429, network) are retried until the wait runs out, after the server's
+// Retry-After when it gives one; a wait that runs out is not an error.
+// Every upstream call ends by wait + opts.Grace, so a hung API cannot hold
+// the follow past it.
 func (c *Client) FollowInvocation(ctx context.Context, id string, wait time.Duration, opts FollowOptions) (*Invocation, error) {
 	opts.defaults()
-	deadline := time.Now().Add(wait)
-	f := follower{c: c, id: id, opts: opts, useWait: true, pollDelay: opts.PollMin}
+	end := time.Now().Add(max(wait, 0))
+	bounded, cancel := context.WithDeadline(ctx, end.Add(opts.Grace))
+	defer cancel()
+	f := follower{c: c, id: id, opts: opts, useWait: true, pollDelay: opts.PollMin, seen: opts.Initial}
 
-	last, err := c.GetInvocation(ctx, id)
-	if err != nil {
-		return nil, err
+	last := opts.Initial
+	if last == nil {
+		var err error
+		if last, err = c.GetInvocation(bounded, id); err != nil {
+			return nil, err
+		}
+		f.observe(last)
 	}
-	f.observe(last)
 	for !last.Status.Terminal() {
-		remaining := time.Until(deadline)
+		remaining := time.Until(end)
 		if remaining <= 0 {
 			return last, nil
 		}
-		next, err := f.step(ctx, min(opts.Slice, remaining))
+		next, err := f.step(bounded, min(opts.Slice, remaining))
 		switch {
 		case ctx.Err() != nil:
 			return last, ctx.Err()
-		case err != nil && !retryable(err):
-			return last, err
-		case err != nil:
-			if sleepCtx(ctx, min(f.backoff(), time.Until(deadline))) != nil {
-				return last, ctx.Err()
-			}
+		case err == nil:
+			last = next
+			f.observe(last)
 			continue
+		case bounded.Err() != nil:
+			return last, nil // the wait and its grace ran out in a call that did not answer
+		case !retryable(err):
+			return last, err
 		}
-		last = next
-		f.observe(last)
+		// Never past the end of the wait: a longer Retry-After just ends it.
+		if sleepCtx(ctx, min(f.retryDelay(err), time.Until(end))) != nil {
+			return last, ctx.Err()
+		}
 	}
 	return last, nil
 }
@@ -81,18 +104,37 @@ type follower struct {
 }
 
 // step makes one observation: a /wait slice, or a GET after the poll delay.
+// Each is a single attempt that must answer within slice + Grace; the loop
+// decides about retries.
 func (f *follower) step(ctx context.Context, slice time.Duration) (*Invocation, error) {
+	once := call{timeout: slice + f.opts.Grace, attempts: 1}
 	if f.useWait {
-		inv, err := f.c.WaitInvocation(ctx, f.id, slice)
-		if !waitUnavailable(err) {
+		inv, err := f.c.wait(ctx, f.id, slice, once)
+		switch {
+		case waitUnavailable(err):
+			f.useWait = false
+		case errors.Is(err, errNoAnswer):
+			// The API holds /wait past its own timeout: poll for the rest of this follow.
+			f.useWait = false
+			return nil, err
+		default:
 			return inv, err
 		}
-		f.useWait = false
 	}
 	if err := sleepCtx(ctx, min(f.backoff(), slice)); err != nil {
 		return nil, err
 	}
-	return f.c.GetInvocation(ctx, f.id)
+	return f.c.get(ctx, f.id, once)
+}
+
+// retryDelay is how long to pause after a failed step: the server's
+// Retry-After when it gave one, the poll backoff otherwise.
+func (f *follower) retryDelay(err error) time.Duration {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
+		return apiErr.RetryAfter
+	}
+	return f.backoff()
 }
 
 // backoff returns the current poll delay and doubles the next one.

@@ -37,7 +37,9 @@ func FuzzDecodeInvocation(f *testing.F) {
 }
 
 // FuzzAPIError parses arbitrary error answers; it must never panic, always
-// produce a message, and never put more than a bounded excerpt in it.
+// produce a message, keep Retry-After within [0, cap], and never put more
+// than a bounded excerpt in the message. The seeds in testdata/fuzz include
+// the Retry-After values that once parsed to negative durations.
 func FuzzAPIError(f *testing.F) {
 	for _, seed := range []struct {
 		status int
@@ -58,8 +60,8 @@ func FuzzAPIError(f *testing.F) {
 			Request: &http.Request{Method: "GET", URL: &url.URL{Path: "/v1/invocations/x"}},
 		}
 		e := newAPIError(resp, time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
-		if e.Message == "" || e.StatusCode != status || e.RetryAfter < 0 {
-			t.Fatalf("%+v", e)
+		if e.Message == "" || e.StatusCode != status || e.RetryAfter < 0 || e.RetryAfter > maxRetryAfterHeader {
+			t.Fatalf("Retry-After %q gave %v: %+v", retryAfter, e.RetryAfter, e)
 		}
 		if !json.Valid(body) && len(e.Message) > 300+len("…") {
 			t.Fatalf("message of %d bytes from a non-JSON body", len(e.Message))

@@ -34,8 +34,14 @@ func (c *Client) CreateInvocation(ctx context.Context, spaceID, runtimeID string
 
 // GetInvocation returns the current state of an invocation.
 func (c *Client) GetInvocation(ctx context.Context, id string) (*Invocation, error) {
+	return c.get(ctx, id, call{})
+}
+
+// get reads an invocation with the attempt timeout and attempts of shape.
+func (c *Client) get(ctx context.Context, id string, shape call) (*Invocation, error) {
+	shape.method, shape.path = "GET", invocationPath(id)
 	inv := new(Invocation)
-	if err := c.do(ctx, call{method: "GET", path: invocationPath(id)}, inv); err != nil {
+	if err := c.do(ctx, shape, inv); err != nil {
 		return nil, err
 	}
 	return inv, nil
@@ -50,12 +56,22 @@ func (c *Client) CancelInvocation(ctx context.Context, id string) (*Invocation, 
 	return inv, nil
 }
 
+// defaultWaitGrace is how long past its timeout a /wait may take to answer.
+const defaultWaitGrace = time.Second
+
 // WaitInvocation makes one call of the /wait long-poll: the server answers
 // as soon as the invocation ends, or with its current state after timeout.
+// Each attempt is given timeout plus a second to answer.
 func (c *Client) WaitInvocation(ctx context.Context, id string, timeout time.Duration) (*Invocation, error) {
+	return c.wait(ctx, id, timeout, call{timeout: timeout + defaultWaitGrace})
+}
+
+// wait is WaitInvocation with the attempt timeout and attempts of shape.
+func (c *Client) wait(ctx context.Context, id string, timeout time.Duration, shape call) (*Invocation, error) {
+	shape.method, shape.path = "POST", invocationPath(id)+"/wait"
+	shape.body = map[string]int64{"timeoutMs": timeout.Milliseconds()}
 	var out waitResponse
-	body := map[string]int64{"timeoutMs": timeout.Milliseconds()}
-	if err := c.do(ctx, call{method: "POST", path: invocationPath(id) + "/wait", body: body, extra: timeout}, &out); err != nil {
+	if err := c.do(ctx, shape, &out); err != nil {
 		return nil, err
 	}
 	return out.invocation(), nil

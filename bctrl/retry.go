@@ -29,6 +29,10 @@ func DefaultRetryPolicy() RetryPolicy {
 
 // retryable reports whether a failed attempt may be tried again.
 func retryable(err error) bool {
+	var redirect *RedirectError
+	if errors.As(err, &redirect) {
+		return false // the same request meets the same redirect
+	}
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		switch {

@@ -19,6 +19,8 @@ func (ts *toolset) handleCancel(ctx context.Context, req mcp.CallToolRequest) (*
 	if bad := ts.decodeArgs(schema.ToolCancel, req, &in); bad != nil {
 		return bad, nil
 	}
+	ctx, cancel := context.WithTimeout(ctx, ts.deps.cancelTimeout())
+	defer cancel()
 	inv, err := ts.deps.API.CancelInvocation(ctx, in.InvocationID)
 	if err != nil {
 		return apiFailure("cancel_invocation", err, ""), nil

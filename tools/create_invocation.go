@@ -38,13 +38,15 @@ func (ts *toolset) handleCreate(ctx context.Context, req mcp.CallToolRequest) (*
 	if in.WaitSeconds != nil {
 		wait = *in.WaitSeconds
 	}
-	inv, err := ts.deps.API.CreateInvocation(ctx, spaceID, runtimeID, &body)
+	w := ts.beginWait(ctx, req, wait, "starting the invocation")
+	defer w.finish()
+	inv, err := ts.deps.API.CreateInvocation(w.ctx, spaceID, runtimeID, &body)
 	if err != nil {
 		ts.deps.Logger.Warn("create invocation failed", "error", err, "idempotencyKey", body.IdempotencyKey)
 		return apiFailure("create_invocation", err, createRetryNote(err, body.IdempotencyKey)), nil
 	}
 	ts.deps.Logger.Info("invocation created", "invocationId", inv.ID, "status", inv.Status)
-	final, err := ts.follow(ctx, req, inv, wait)
+	final, err := w.follow(inv)
 	return invocationResult(final, body.IdempotencyKey, retry.annotate(waitNote(err))), nil
 }
 

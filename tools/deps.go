@@ -29,9 +29,21 @@ type Deps struct {
 	// ReadOnly registers only get_invocation.
 	ReadOnly bool
 	// Follow tunes how waits poll; zero values pick the client's defaults.
+	// Its Grace (default 1s) is how long past the end of a wait a hung
+	// upstream call is given before the tool answers with the last state.
 	Follow bctrl.FollowOptions
-	// Heartbeat is the longest gap between progress notifications while waiting (default 4s).
+	// Heartbeat is how long a wait may go without a progress notification
+	// before the last state is sent again (default 3s). Timer slack and the
+	// quiet moments around the result add at most 30%, so the longest gap
+	// stays under the 5 s PRODUCT.md promises.
 	Heartbeat time.Duration
+	// CallGrace is how long past its waitSeconds a create_invocation or
+	// get_invocation call may run in all, whatever the API does (default
+	// 2.5s, so a call answers within waitSeconds + 3 s). It should exceed
+	// Follow.Grace.
+	CallGrace time.Duration
+	// CancelTimeout bounds a cancel_invocation call (default 10s).
+	CancelTimeout time.Duration
 	// Logger receives server-side logs (stderr); nil discards them. The
 	// tools log through a redacting wrapper of it (see RedactingLogger).
 	Logger *slog.Logger
@@ -67,9 +79,19 @@ func (d Deps) withDefaults() Deps {
 	return d
 }
 
-func (d *Deps) heartbeat() time.Duration {
-	if d.Heartbeat <= 0 {
-		return 4 * time.Second
+func (d *Deps) heartbeat() time.Duration { return orDefault(d.Heartbeat, 3*time.Second) }
+
+func (d *Deps) callGrace() time.Duration { return orDefault(d.CallGrace, 2500*time.Millisecond) }
+
+func (d *Deps) cancelTimeout() time.Duration { return orDefault(d.CancelTimeout, 10*time.Second) }
+
+// followGrace is Follow.Grace with bctrl's default filled in, so the
+// tools know when a follow against a hung API ends.
+func (d *Deps) followGrace() time.Duration { return orDefault(d.Follow.Grace, time.Second) }
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
 	}
-	return d.Heartbeat
+	return d
 }

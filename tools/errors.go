@@ -19,7 +19,10 @@ func apiFailure(action string, err error, next string) *mcp.CallToolResult {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s failed: ", action)
 	var apiErr *bctrl.APIError
+	var redirect *bctrl.RedirectError
 	switch {
+	case errors.As(err, &redirect):
+		fmt.Fprintf(&b, "bctrl answered with a %d redirect to %s, which is not followed: API calls stay on the origin of BCTRL_BASE_URL.\nWhat to do: the user must check BCTRL_BASE_URL in the MCP server configuration. Retrying will not help.", redirect.StatusCode, redirect.Location)
 	case errors.As(err, &apiErr):
 		b.WriteString(describeAPIError(apiErr))
 		if advice := adviceFor(apiErr); advice != "" {

@@ -20,14 +20,16 @@ func (ts *toolset) handleGet(ctx context.Context, req mcp.CallToolRequest) (*mcp
 	if bad := ts.decodeArgs(schema.ToolGet, req, &in); bad != nil {
 		return bad, nil
 	}
-	inv, err := ts.deps.API.GetInvocation(ctx, in.InvocationID)
-	if err != nil {
-		return apiFailure("get_invocation", err, ""), nil
-	}
 	wait := 0
 	if in.WaitSeconds != nil {
 		wait = *in.WaitSeconds
 	}
-	final, err := ts.follow(ctx, req, inv, wait)
+	w := ts.beginWait(ctx, req, wait, "reading the invocation")
+	defer w.finish()
+	inv, err := ts.deps.API.GetInvocation(w.ctx, in.InvocationID)
+	if err != nil {
+		return apiFailure("get_invocation", err, ""), nil
+	}
+	final, err := w.follow(inv)
 	return invocationResult(final, "", waitNote(err)), nil
 }

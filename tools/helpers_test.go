@@ -33,6 +33,7 @@ type harness struct {
 
 	mu            sync.Mutex
 	notifications []mcp.JSONRPCNotification
+	received      []time.Time   // when each notification arrived
 	arrived       chan struct{} // closed and replaced on every notification
 }
 
@@ -47,6 +48,13 @@ func newHarness(t *testing.T, api http.Handler, readOnly bool) *harness {
 // a *bctrlsim.Simulator given as api is kept for counting.
 func newHarnessWith(t *testing.T, api http.Handler, readOnly bool, opts ...bctrl.Option) *harness {
 	t.Helper()
+	return newHarnessDeps(t, api, readOnly, nil, opts...)
+}
+
+// newHarnessDeps is newHarnessWith with a hook that adjusts the tools'
+// Deps (after the test defaults) before the server is built.
+func newHarnessDeps(t *testing.T, api http.Handler, readOnly bool, adjust func(*Deps), opts ...bctrl.Option) *harness {
+	t.Helper()
 	h := &harness{t: t, arrived: make(chan struct{})}
 	if api == nil {
 		api = bctrlsim.New(bctrlsim.Options{APIKey: testKey, Clock: &bctrlsim.RealClock{Speed: 50}})
@@ -60,11 +68,15 @@ func newHarnessWith(t *testing.T, api http.Handler, readOnly bool, opts ...bctrl
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewServer("bctrl-mcp", "test", Deps{
+	deps := Deps{
 		API: c, DefaultSpaceID: testSpace, DefaultRuntimeID: testRuntime, ReadOnly: readOnly,
 		Follow:            bctrl.FollowOptions{Slice: 20 * time.Millisecond, PollMin: time.Millisecond, PollMax: 5 * time.Millisecond},
 		APIKeyFingerprint: func(context.Context) string { return FingerprintAPIKey(testKey) },
-	})
+	}
+	if adjust != nil {
+		adjust(&deps)
+	}
+	s, err := NewServer("bctrl-mcp", "test", deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +94,7 @@ func newHarnessWith(t *testing.T, api http.Handler, readOnly bool, opts ...bctrl
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.notifications = append(h.notifications, n)
+		h.received = append(h.received, time.Now())
 		close(h.arrived)
 		h.arrived = make(chan struct{})
 	})
@@ -163,6 +176,19 @@ func (h *harness) waitFor(what string, cond func() bool) {
 			h.t.Fatalf("never saw %s", what)
 		}
 	}
+}
+
+// progressTimes returns when each progress notification for a token arrived.
+func (h *harness) progressTimes(token string) []time.Time {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []time.Time
+	for i, n := range h.notifications {
+		if n.Method == "notifications/progress" && n.Params.AdditionalFields["progressToken"] == token {
+			out = append(out, h.received[i])
+		}
+	}
+	return out
 }
 
 func (h *harness) logs() []map[string]any {

@@ -13,14 +13,21 @@ import (
 
 // statusReporter passes an invocation's state back to the client while a
 // tool waits: notifications/progress (when the request carried a progress
-// token) on every observation and as a heartbeat, and an info log message
-// on every status transition. Everything it sends is also in the result.
+// token) on every observation and as a heartbeat from the start of the
+// call until its result, and an info log message on every status
+// transition. Everything it sends is also in the result. A nil reporter,
+// for a call without a wait, does nothing.
 type statusReporter struct {
 	ctx       context.Context
 	srv       *server.MCPServer
 	token     mcp.ProgressToken
 	heartbeat time.Duration
-	deadline  time.Time // when the wait ends and the result is written
+	waitEnd   time.Time   // when the wait runs out and the result is written
+	resultAt  []time.Time // every moment the result may be written: no heartbeat right then
+	pending   string      // the message until the first state is known
+
+	stopOnce sync.Once
+	stopBeat func()
 
 	mu       sync.Mutex
 	last     *bctrl.Invocation
@@ -30,8 +37,9 @@ type statusReporter struct {
 	sentAt   time.Time
 }
 
-func newStatusReporter(ctx context.Context, req mcp.CallToolRequest, heartbeat time.Duration) *statusReporter {
-	r := &statusReporter{ctx: ctx, srv: server.ServerFromContext(ctx), heartbeat: heartbeat}
+func newStatusReporter(ctx context.Context, req mcp.CallToolRequest, heartbeat time.Duration, pending string, waitEnd time.Time, resultAt ...time.Time) *statusReporter {
+	r := &statusReporter{ctx: ctx, srv: server.ServerFromContext(ctx), heartbeat: heartbeat, pending: pending,
+		waitEnd: waitEnd, resultAt: append([]time.Time{waitEnd}, resultAt...), sentAt: time.Now(), stopBeat: func() {}}
 	if m := req.Params.Meta; m != nil {
 		r.token = m.ProgressToken
 	}
@@ -41,6 +49,9 @@ func newStatusReporter(ctx context.Context, req mcp.CallToolRequest, heartbeat t
 // observe reports one observed state of the invocation: progress when the
 // status or progress changed (or a heartbeat is due), a log on a new status.
 func (r *statusReporter) observe(inv *bctrl.Invocation) {
+	if r == nil {
+		return
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	changed := r.last == nil || statusLine(r.last) != statusLine(inv)
@@ -55,57 +66,85 @@ func (r *statusReporter) observe(inv *bctrl.Invocation) {
 	// The observation that ends the wait is reported by the result itself:
 	// the TypeScript SDK drops (and complains about) a progress notification
 	// that arrives in the same read as its result.
-	if inv.Status.Terminal() || !time.Now().Before(r.deadline) {
+	now := time.Now()
+	if inv.Status.Terminal() || !now.Before(r.waitEnd) || r.nearResult(now) {
 		return
 	}
-	if changed || time.Since(r.sentAt) >= r.heartbeat {
+	if changed || now.Sub(r.sentAt) >= r.heartbeat {
 		r.sendProgress()
 	}
 }
 
-// beat re-sends the last state when nothing was sent for a heartbeat interval.
-func (r *statusReporter) beat() {
+// beat re-sends the last state (or the pending message) when nothing was
+// sent for a heartbeat interval.
+func (r *statusReporter) beat(now time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.last != nil && time.Since(r.sentAt) >= r.heartbeat && time.Until(r.deadline) > r.heartbeat/4 {
-		r.sendProgress()
+	if now.Sub(r.sentAt) < r.heartbeat || r.nearResult(now) || (r.last != nil && r.last.Status.Terminal()) {
+		return
 	}
+	r.sendProgress()
 }
 
-// runHeartbeat keeps progress flowing while an upstream call is slow. The
-// returned stop function returns only once the goroutine has ended, so no
-// notification can follow the tool's result.
-func (r *statusReporter) runHeartbeat() (stop func()) {
-	if r.srv == nil || r.token == nil {
-		return func() {}
+// nearResult reports a moment close to one where the result may be
+// written; a heartbeat then could share the client's read with it.
+func (r *statusReporter) nearResult(now time.Time) bool {
+	quiet := r.heartbeat / 10
+	for _, at := range r.resultAt {
+		if now.After(at.Add(-quiet)) && now.Before(at.Add(quiet)) {
+			return true
+		}
+	}
+	return false
+}
+
+// start runs the heartbeat, which keeps progress flowing while an upstream
+// call is slow or hung, from now until stop. Checking every tenth of the
+// interval, and keeping a tenth's quiet either side of a possible result,
+// leaves at most 1.3 heartbeats between notifications.
+func (r *statusReporter) start() {
+	if r == nil || r.srv == nil || r.token == nil {
+		return
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		t := time.NewTicker(r.heartbeat / 4)
+		t := time.NewTicker(r.heartbeat / 10)
 		defer t.Stop()
 		for {
 			select {
 			case <-t.C:
-				r.beat()
+				r.beat(time.Now())
 			case <-done:
 				return
 			}
 		}
 	})
-	return func() {
+	r.stopBeat = func() {
 		close(done)
 		wg.Wait()
 	}
+}
+
+// stop ends the heartbeat and returns once it has ended, so no
+// notification can follow the tool's result. It may be called again.
+func (r *statusReporter) stop() {
+	if r == nil {
+		return
+	}
+	r.stopOnce.Do(r.stopBeat)
 }
 
 func (r *statusReporter) sendProgress() {
 	if r.srv == nil || r.token == nil {
 		return
 	}
-	inv, total := r.last, r.total
+	inv, total, message := r.last, r.total, r.pending
+	if inv != nil {
+		message = statusLine(inv)
+	}
 	r.progress = nextProgress(r.progress, inv, total)
-	params := map[string]any{"progressToken": r.token, "progress": r.progress, "message": statusLine(inv)}
+	params := map[string]any{"progressToken": r.token, "progress": r.progress, "message": message}
 	if total > 0 {
 		params["total"] = total
 	}
@@ -116,15 +155,18 @@ func (r *statusReporter) sendProgress() {
 
 // nextProgress keeps progress strictly increasing while tracking the
 // agent's completed steps: it jumps when a step completes, creeps by at most
-// 0.01 on heartbeats within a step, and reaches total (or one more) when
-// the invocation ends.
+// 0.01 on heartbeats within a step (or before any state is known), and
+// reaches total (or one more) when the invocation ends.
 func nextProgress(prev float64, inv *bctrl.Invocation, total int64) float64 {
-	base := float64(max(inv.StepCount-1, 0))
-	if inv.Progress != nil && inv.Progress.Step > 0 {
-		base = float64(inv.Progress.Step - 1)
-	}
-	if inv.Status.Terminal() {
-		base = max(base, float64(total), math.Floor(prev)+1)
+	base := 0.0
+	if inv != nil {
+		base = float64(max(inv.StepCount-1, 0))
+		if inv.Progress != nil && inv.Progress.Step > 0 {
+			base = float64(inv.Progress.Step - 1)
+		}
+		if inv.Status.Terminal() {
+			base = max(base, float64(total), math.Floor(prev)+1)
+		}
 	}
 	next := base
 	if next <= prev {
@@ -146,30 +188,4 @@ func (r *statusReporter) logTransition(inv *bctrl.Invocation) {
 		data["previousStatus"] = r.status
 	}
 	_ = r.srv.SendLogMessageToClient(r.ctx, mcp.NewLoggingMessageNotification(mcp.LoggingLevelInfo, "bctrl", data))
-}
-
-// follow waits up to seconds for the invocation to end, reporting status
-// as it goes, and returns the last state seen (never nil) with the error
-// that ended the wait early, if any. A wait of zero seconds returns inv.
-func (ts *toolset) follow(ctx context.Context, req mcp.CallToolRequest, inv *bctrl.Invocation, seconds int) (*bctrl.Invocation, error) {
-	if seconds <= 0 || inv.Status.Terminal() {
-		return inv, nil
-	}
-	reporter := newStatusReporter(ctx, req, ts.deps.heartbeat())
-	reporter.deadline = time.Now().Add(time.Duration(seconds) * time.Second)
-	reporter.observe(inv)
-	stop := reporter.runHeartbeat()
-	defer stop()
-	opts := ts.deps.Follow
-	opts.OnUpdate = func(inv *bctrl.Invocation, _ bool) { reporter.observe(inv) }
-	waitCtx, drained := untilDrain(ctx, ts.deps.Drain)
-	defer drained()
-	final, err := ts.deps.API.FollowInvocation(waitCtx, inv.ID, time.Duration(seconds)*time.Second, opts)
-	if err != nil && ctx.Err() == nil && waitCtx.Err() != nil {
-		err = nil // drained: answer with the current state, as a wait that runs out does
-	}
-	if final == nil {
-		final = inv // the follow failed before its first observation; report what we had
-	}
-	return final, err
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
@@ -155,6 +156,7 @@ func TestAPIErrorsBecomeHelpfulToolErrors(t *testing.T) {
 		{"500", apiError{status: 500, body: `{"error":{"code":"server.error","message":"boom"}}`}, "create_invocation", []string{"500", "temporary problem", "may or may not have been created", "idempotencyKey"}},
 		{"503 outcome unknown", apiError{status: 503, body: `{"error":{"code":"capacity.unavailable","message":"unsure","reasonClass":"outcome_unknown"}}`}, "create_invocation", []string{"503", "outcome is unknown", "same idempotencyKey"}},
 		{"non-JSON", apiError{status: 502, body: `<html>bad gateway</html>`}, "get_invocation", []string{"502", "bad gateway"}},
+		{"redirect elsewhere", apiError{status: 307, header: map[string]string{"Location": "https://elsewhere.example/v1/x?sig=1"}}, "create_invocation", []string{"307", "https://elsewhere.example/v1/x", "BCTRL_BASE_URL", "may or may not have been created"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -347,18 +349,25 @@ func TestClientCancellationStopsTheWait(t *testing.T) {
 	h := newHarness(t, nil, false)
 	created := h.output(h.call("create_invocation", stagehand("Wait forever sim:hang", 0)))
 	ctx, cancel := context.WithCancel(t.Context())
-	go func() {
-		// Cancel once the wait has reported progress, i.e. is really waiting.
-		h.waitFor("the wait's first progress", func() bool { return len(h.progress("tok-get_invocation")) > 0 })
-		cancel()
-	}()
+	defer cancel()
 	req := mcp.CallToolRequest{}
 	req.Params.Name = "get_invocation"
 	req.Params.Arguments = map[string]any{"invocationId": created.ID, "waitSeconds": 50}
 	req.Params.Meta = &mcp.Meta{ProgressToken: "tok-get_invocation"}
-	_, _ = h.client.CallTool(ctx, req)
-	if ctx.Err() == nil {
-		t.Fatal("call returned before it was cancelled")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = h.client.CallTool(ctx, req) // the in-process call returns when the handler does
+	}()
+	// Cancel once the wait has reported progress, i.e. is really waiting.
+	h.waitFor("the wait's first progress", func() bool { return len(h.progress("tok-get_invocation")) > 0 })
+	cancelled := time.Now()
+	cancel()
+	select {
+	case <-done:
+		t.Logf("the wait ended %v after the cancellation", time.Since(cancelled).Round(time.Millisecond))
+	case <-time.After(10 * time.Second):
+		t.Fatal("a 50 s wait was still running 10 s after the client cancelled it")
 	}
 	// The remote invocation keeps running: cancelling the MCP request cancels only the wait.
 	still := h.output(h.call("get_invocation", map[string]any{"invocationId": created.ID}))

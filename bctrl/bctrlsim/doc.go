@@ -36,4 +36,13 @@
 // (connection closed before handling), FaultDropAfterCommit (handled, then
 // the connection closed: a create is stored but never acknowledged),
 // FaultSlow (handled, answer delayed) and FaultMalformed (200 with truncated JSON).
+//
+// Account routes, for bctrl-mcp setup and doctor (directory.go): GET
+// /v1/auth/whoami, GET /v1/spaces and GET /v1/spaces/{spaceId}/runtimes
+// describe Options.Directory (DefaultDirectory when nil: one space with a
+// ready runtime and a stopped one). They need the bearer key, answer 404
+// for an unknown space, and page with ?limit= (1-100, default 20) and an
+// opaque ?cursor= taken from the previous page's nextCursor (null on the
+// last page); a forged cursor or bad limit answers 400. Faults aim at them
+// as RouteWhoami, RouteSpaces and RouteRuntimes.
 package bctrlsim

@@ -26,6 +26,8 @@ type Options struct {
 	DisableWait bool
 	// NestedErrors sends {"error": {"code", "message", ...}} instead of the flat envelope.
 	NestedErrors bool
+	// Directory is what the whoami, spaces and runtimes routes show; nil means DefaultDirectory.
+	Directory *Directory
 }
 
 // Simulator is an in-memory bctrl invocations API. It is an http.Handler.
@@ -108,6 +110,7 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	handler := map[string]func(http.ResponseWriter, *http.Request, []string){
 		RouteCreate: s.create, RouteGet: s.get, RouteCancel: s.cancel, RouteWait: s.wait,
+		RouteWhoami: s.whoami, RouteSpaces: s.listSpaces, RouteRuntimes: s.listRuntimes,
 	}[route]
 	if f, ok := s.faults.next(route); ok {
 		s.serveFault(w, r, f, func(w http.ResponseWriter) { handler(w, r, params) })
@@ -129,7 +132,7 @@ func match(method, path string) (string, []string) {
 	case method == "POST" && len(parts) == 4 && parts[0] == "v1" && parts[1] == "invocations" && parts[3] == "wait":
 		return RouteWait, []string{parts[2]}
 	}
-	return "", nil
+	return matchDirectory(method, parts)
 }
 
 func (s *Simulator) authorized(r *http.Request) bool {

@@ -3,12 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
@@ -40,15 +37,13 @@ type simServer struct {
 }
 
 func startSim(opts bctrlsim.Options) (*simServer, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	opts.APIKey = benchKey
+	sim := bctrlsim.New(opts)
+	url, stop, err := serve(sim)
 	if err != nil {
 		return nil, err
 	}
-	opts.APIKey = benchKey
-	sim := bctrlsim.New(opts)
-	hs := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = hs.Serve(ln) }()
-	return &simServer{Simulator: sim, url: "http://" + ln.Addr().String(), stop: func() { _ = hs.Close() }}, nil
+	return &simServer{Simulator: sim, url: url, stop: stop}, nil
 }
 
 func newBenchEnv() (*benchEnv, error) {

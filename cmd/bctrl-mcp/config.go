@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -42,9 +41,7 @@ type config struct {
 // parseConfig reads flags over environment defaults and checks them. The
 // key comes only from the environment, so it never shows in a process list.
 func parseConfig(name string, args []string, stderr io.Writer, getenv func(string) string) (config, error) {
-	fs := flag.NewFlagSet("bctrl-mcp "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs := newFlagSet("bctrl-mcp")
 	var cfg config
 	var level string
 	fs.StringVar(&cfg.baseURL, "base-url", envOr(getenv, "BCTRL_BASE_URL", bctrl.DefaultBaseURL), "API base URL")
@@ -62,7 +59,7 @@ func parseConfig(name string, args []string, stderr io.Writer, getenv func(strin
 	fs.BoolVar(&cfg.simulate, "simulate", simulate, "use the built-in simulator")
 	fs.StringVar(&level, "log-level", envOr(getenv, "BCTRL_LOG_LEVEL", "info"), "stderr log level")
 	httpFlags := cfg.http.flags(fs, getenv)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stderr, usage); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {

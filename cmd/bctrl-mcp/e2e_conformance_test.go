@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bctrlhq/bctrl-mcp/cmd/internal/visibleskip"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -49,7 +50,7 @@ func TestConformance(t *testing.T) {
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}
-		skipVisibly(t, msg)
+		visibleskip.Skip(t, msg)
 	}
 	p := startHTTP(t, []string{"BCTRL_SIMULATE=true", "BCTRL_SIM_SPEED=20", "BCTRL_LOG_LEVEL=info"}, "--http-auth", "none")
 	results := t.TempDir()

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/bctrlhq/bctrl-mcp/cmd/internal/visibleskip"
 )
 
 // TestTypeScriptSDKClient runs e2e/sdk-client.test.mjs, which drives the
@@ -45,7 +47,7 @@ func runNodeTest(t *testing.T, pkg, file string, env ...string) {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("e2e/node_modules/%s is missing in CI: run npm ci --prefix cmd/bctrl-mcp/e2e", pkg)
 		}
-		t.Skipf("%s not installed: run npm ci --prefix cmd/bctrl-mcp/e2e", pkg)
+		visibleskip.Skip(t, pkg+" not installed: run npm ci --prefix cmd/bctrl-mcp/e2e")
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {

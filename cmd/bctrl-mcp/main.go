@@ -5,6 +5,8 @@
 //	bctrl-mcp demo          scripted run against the built-in simulator
 //	bctrl-mcp sim           the simulator as a standalone HTTP server
 //	bctrl-mcp preview       the invocation panel in a local page, on the simulator
+//	bctrl-mcp setup         check the key, pick defaults, write a client's config
+//	bctrl-mcp doctor        check an existing client setup
 //	bctrl-mcp schema [tool] print the published tool schemas
 //	bctrl-mcp docs          print the README's tool reference
 //	bctrl-mcp version       print the version
@@ -72,6 +74,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return simCmd(ctx, args, stderr, getenv)
 	case "preview":
 		return previewCmd(ctx, args, stderr)
+	case "setup":
+		return setupCmd(ctx, args, stdin, stdout, stderr, getenv)
+	case "doctor":
+		return doctorCmd(ctx, args, stdout, stderr, getenv)
 	case "schema":
 		return schemaCmd(args, stdout, stderr)
 	case "docs":
@@ -92,9 +98,14 @@ const usage = `bctrl-mcp: run bctrl browser-agent invocations from an MCP client
 Commands:
   bctrl-mcp [flags]          serve MCP over stdio (the default), or Streamable HTTP with --http
   bctrl-mcp demo             scripted end-to-end run against the built-in simulator
-  bctrl-mcp sim [--addr A]   serve the simulator over HTTP (default 127.0.0.1:8787)
   bctrl-mcp preview [--addr A] [--speed X]
                              the live invocation panel in a local page (default 127.0.0.1:8788)
+  bctrl-mcp setup --client C [--space-id ID] [--runtime-id ID] [--dry-run]
+                             check the key, pick defaults, write the config of
+                             claude-desktop, claude-code, cursor or vscode
+  bctrl-mcp doctor [--client C]  check an existing setup, one line per check
+  bctrl-mcp sim [flags]      serve the simulator over HTTP (default 127.0.0.1:8787);
+                             bctrl-mcp sim --help lists its flags and outcome markers
   bctrl-mcp schema [tool]    print the published input/output schemas
   bctrl-mcp docs             print the tool reference (Markdown)
   bctrl-mcp version          print the version

@@ -114,7 +114,7 @@ func simSpeed(getenv func(string) string) (float64, error) {
 	}
 	var speed float64
 	if _, err := fmt.Sscan(v, &speed); err != nil || speed <= 0 || speed > 1000 {
-		return 0, fmt.Errorf("BCTRL_SIM_SPEED=%q: use a number from 0 to 1000", v)
+		return 0, fmt.Errorf("BCTRL_SIM_SPEED=%q: use a number above 0 and at most 1000", v)
 	}
 	return speed, nil
 }
