@@ -31,7 +31,7 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return exitUsage
 	}
 	out := &lockedWriter{w: stdout}
-	simURL, stopSim, err := startSimulator(demoSpeed)
+	simURL, stopSim, err := startSimulator(demoSpeed, simAPIKey)
 	if err != nil {
 		fmt.Fprintf(stderr, "bctrl-mcp demo: %v\n", err)
 		return 1
