@@ -19,8 +19,8 @@ import (
 
 // Ids the simulator uses when no default space or runtime is configured.
 const (
-	simSpaceID   = "5b0c1a2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
-	simRuntimeID = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+	simSpaceID   = bctrlsim.SeedSpaceID
+	simRuntimeID = bctrlsim.SeedRuntimeID
 	simAPIKey    = "bctrl_simulated_key"
 )
 
@@ -92,8 +92,8 @@ func serverConfig(cfg config, speed float64, logger *slog.Logger) (mcpserver.Con
 	if !passthrough {
 		out.APIKey = simKey
 	}
-	// Refresh at least once per simulated step so every step is reported.
-	out.Follow.Slice = min(4*time.Second, time.Duration(float64(time.Second)/speed))
+	// Refresh once per simulated step so every step is reported.
+	out.Follow.Slice = bctrlsim.FollowSlice(time.Second, speed)
 	return out, stop, nil
 }
 
