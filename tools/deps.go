@@ -75,6 +75,10 @@ type Deps struct {
 	// requests carry their own keys derives it from ctx. Nil turns the
 	// memory off: every create without a key gets a new one.
 	APIKeyFingerprint func(ctx context.Context) string
+	// Drain, once closed, ends every wait early with the invocation's
+	// current state, as a wait that runs out does: a server that is shutting
+	// down answers its calls instead of cutting them off. Nil never drains.
+	Drain <-chan struct{}
 }
 
 // toolset is the shared state of the registered tools.

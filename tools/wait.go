@@ -17,6 +17,7 @@ type waiting struct {
 	cancel   context.CancelFunc
 	api      InvocationsAPI
 	opts     bctrl.FollowOptions
+	drain    <-chan struct{} // Deps.Drain
 	waitEnd  time.Time       // the wait runs out: the result then holds the last state seen
 	reporter *statusReporter // nil without a wait
 }
@@ -25,7 +26,7 @@ type waiting struct {
 // its heartbeat, which says pending until the first state is known. The
 // caller must call finish.
 func (ts *toolset) beginWait(ctx context.Context, req mcp.CallToolRequest, seconds int, pending string) *waiting {
-	w := &waiting{api: ts.deps.API, opts: ts.deps.Follow, waitEnd: time.Now().Add(time.Duration(seconds) * time.Second)}
+	w := &waiting{api: ts.deps.API, opts: ts.deps.Follow, drain: ts.deps.Drain, waitEnd: time.Now().Add(time.Duration(seconds) * time.Second)}
 	w.opts.Grace = ts.deps.followGrace()
 	end := w.waitEnd.Add(ts.deps.callGrace())
 	w.ctx, w.cancel = context.WithDeadline(ctx, end)
@@ -50,7 +51,12 @@ func (w *waiting) follow(inv *bctrl.Invocation) (*bctrl.Invocation, error) {
 	opts := w.opts
 	opts.Initial = inv
 	opts.OnUpdate = func(inv *bctrl.Invocation, _ bool) { w.reporter.observe(inv) }
-	final, err := w.api.FollowInvocation(w.ctx, inv.ID, time.Until(w.waitEnd), opts)
+	waitCtx, drained := untilDrain(w.ctx, w.drain)
+	defer drained()
+	final, err := w.api.FollowInvocation(waitCtx, inv.ID, time.Until(w.waitEnd), opts)
+	if err != nil && w.ctx.Err() == nil && waitCtx.Err() != nil {
+		err = nil // drained: answer with the current state, as a wait that runs out does
+	}
 	if final == nil {
 		final = inv
 	}

@@ -133,3 +133,17 @@ func (c *ManualClock) notifyLocked() {
 	close(c.changed)
 	c.changed = make(chan struct{})
 }
+
+// FollowSlice is the /wait slice a client following a simulator on a
+// RealClock of the given speed should use, so that each long-poll lasts
+// about one simulated step of length step. The simulator reads timeoutMs on
+// its own clock, so at speed S a slice d lasts d/S of wall time: asking for
+// step (at most; less when the simulator runs slower than wall time, where
+// the long-poll would otherwise outlive the client's own timeout for it)
+// refreshes once per step without spinning.
+func FollowSlice(step time.Duration, speed float64) time.Duration {
+	if speed <= 0 {
+		speed = 1
+	}
+	return time.Duration(float64(step) * min(1, speed))
+}

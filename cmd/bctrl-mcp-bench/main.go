@@ -1,8 +1,9 @@
 // Command bctrl-mcp-bench measures bctrl-mcp on this machine and prints
 // Markdown tables: cold start (against a one-tool mcp-go server, the
 // official Node reference server and a fixed-answer floor), per-call overhead against a direct API call,
-// throughput, status latency and upstream cost of waiting against polling,
-// the bounds of a wait against an API whose /wait never answers, memory,
+// throughput (stdio and Streamable HTTP), status latency and upstream cost
+// of waiting against polling, the bounds of a wait against an API whose
+// /wait never answers, memory (and at 1,000 idle HTTP connections),
 // binary size and context cost. Run it from the repository root:
 //
 //	go run ./cmd/bctrl-mcp-bench
@@ -29,7 +30,7 @@ func main() {
 	burst := flag.Int("throughput-calls", 3000, "calls per in-flight level for throughput")
 	trials := flag.Int("trials", 5, "invocations per side for status latency, and followed for the upstream cost of waiting")
 	waits := flag.Int("waits", 200, "concurrent waits for the memory measure")
-	only := flag.String("only", "", "comma-separated sections to run (cold, calls, throughput, latency, memory, context); all when empty")
+	only := flag.String("only", "", "comma-separated sections to run (cold, calls, throughput, http, latency, memory, context); all when empty")
 	flag.Parse()
 	if err := run(*runs, *calls, *burst, *trials, *waits, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bctrl-mcp-bench:", err)
@@ -68,6 +69,7 @@ func run(runs, calls, burst, trials, waits int, only string) error {
 		{"cold", "Cold start", func() ([]row, error) { return coldStartRows(servers, runs, coldStartOnce) }},
 		{"calls", "Per-call overhead (get_invocation, no wait, simulator on loopback)", func() ([]row, error) { return perCall(e, calls) }},
 		{"throughput", "Throughput over one stdio session", func() ([]row, error) { return throughput(e, []int{1, 8, 64}, burst) }},
+		{"http", "Streamable HTTP (--http; get_invocation, no wait, simulator on loopback)", func() ([]row, error) { return httpRows(e, calls, burst) }},
 		{"latency", "Waiting: status latency (invocations ending 8 s after creation), upstream cost, bounds under a hung /wait", func() ([]row, error) { return waiting(e, trials) }},
 		{"memory", "Memory and size", func() ([]row, error) {
 			rows, err := memory(e, waits)

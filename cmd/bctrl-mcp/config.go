@@ -40,6 +40,7 @@ type config struct {
 	resultBudget int
 	// artifactMaxBytes is the largest artifact a resources/read downloads.
 	artifactMaxBytes int64
+	http             httpConfig
 }
 
 // Bounds of the settings that take sizes.
@@ -72,6 +73,7 @@ func parseConfig(name string, args []string, stderr io.Writer, getenv func(strin
 	fs.StringVar(&level, "log-level", envOr(getenv, "BCTRL_LOG_LEVEL", "info"), "stderr log level")
 	budget := fs.String("result-budget", envOr(getenv, "BCTRL_RESULT_BUDGET", strconv.Itoa(tools.DefaultResultBudget)), "characters of a result's text")
 	maxBytes := fs.String("artifact-max-bytes", envOr(getenv, "BCTRL_ARTIFACT_MAX_BYTES", strconv.Itoa(tools.DefaultArtifactMaxBytes)), "largest artifact read")
+	httpFlags := cfg.http.flags(fs, getenv)
 	if err := parseFlags(fs, args, stderr, usage); err != nil {
 		return cfg, err
 	}
@@ -90,18 +92,28 @@ func parseConfig(name string, args []string, stderr io.Writer, getenv func(strin
 		return cfg, fmt.Errorf("--log-level / BCTRL_LOG_LEVEL %q: use debug, info, warn or error", level)
 	}
 	cfg.apiKey = strings.TrimSpace(getenv("BCTRL_API_KEY"))
+	if err := httpFlags(); err != nil {
+		return cfg, err
+	}
 	return cfg, cfg.check()
 }
 
 // check rejects a configuration the server cannot work with.
 func (c *config) check() error {
-	if c.simulate {
+	if err := c.http.check(c); err != nil {
+		return err
+	}
+	passthrough := c.http.addr != "" && c.http.auth == authPassthrough
+	switch {
+	case c.simulate && passthrough:
+		// The simulator takes any key; each call names its own space and runtime.
+	case c.simulate:
 		c.spaceID = firstSet(c.spaceID, simSpaceID)
 		c.runtimeID = firstSet(c.runtimeID, simRuntimeID)
-	} else {
-		if c.apiKey == "" {
-			return errors.New("BCTRL_API_KEY is not set: put your bctrl API key in the environment of the MCP server (or use --simulate)")
-		}
+	case !passthrough && c.apiKey == "":
+		return errors.New("BCTRL_API_KEY is not set: put your bctrl API key in the environment of the MCP server (or use --simulate)")
+	}
+	if !c.simulate {
 		if _, err := bctrl.ParseBaseURL(c.baseURL); err != nil {
 			return fmt.Errorf("--base-url / BCTRL_BASE_URL: %v", err)
 		}

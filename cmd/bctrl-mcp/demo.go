@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
 	"github.com/mark3labs/mcp-go/client"
@@ -31,7 +32,7 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return exitUsage
 	}
 	out := &lockedWriter{w: stdout}
-	simURL, stopSim, err := startSimulator(demoSpeed)
+	simURL, stopSim, err := startSimulator(demoSpeed, simAPIKey)
 	if err != nil {
 		fmt.Fprintf(stderr, "bctrl-mcp demo: %v\n", err)
 		return 1
@@ -44,7 +45,7 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 	srv, err := tools.NewServer("bctrl-mcp", version(), tools.Deps{
 		API: api, DefaultSpaceID: simSpaceID, DefaultRuntimeID: simRuntimeID,
-		Follow: bctrl.FollowOptions{Slice: time.Second / demoSpeed}, Logger: slog.New(slog.DiscardHandler),
+		Follow: bctrl.FollowOptions{Slice: bctrlsim.FollowSlice(time.Second, demoSpeed)}, Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "bctrl-mcp demo: %v\n", err)

@@ -21,10 +21,28 @@ func TestTypeScriptSDKv2Client(t *testing.T) {
 	runNodeTest(t, "@modelcontextprotocol/client", "sdk-v2-client.test.mjs")
 }
 
-// runNodeTest runs a node:test file in e2e/ against the built binary. Its
-// npm packages are installed by `npm ci --prefix cmd/bctrl-mcp/e2e` (.ci/run
-// does it); in CI their absence is a failure, elsewhere a visible skip.
-func runNodeTest(t *testing.T, pkg, file string) {
+// TestTypeScriptSDKClientOverHTTP runs e2e/sdk-http.test.mjs: the SDK v1
+// client at 2025-11-25 over Streamable HTTP, with token auth.
+func TestTypeScriptSDKClientOverHTTP(t *testing.T) {
+	const token = "ts-sdk-http-e2e-token-0123456789"
+	p := startHTTP(t, []string{"BCTRL_SIMULATE=true", "BCTRL_SIM_SPEED=20", "BCTRL_HTTP_TOKEN=" + token}, "--http-auth", "token")
+	runNodeTest(t, "@modelcontextprotocol/sdk", "sdk-http.test.mjs", "BCTRL_MCP_URL="+p.URL, "BCTRL_MCP_TOKEN="+token)
+}
+
+// TestTypeScriptSDKv2ClientOverHTTP runs e2e/sdk-v2-http.test.mjs: the SDK
+// v2 client at 2026-07-28 over Streamable HTTP, passing its own key through.
+func TestTypeScriptSDKv2ClientOverHTTP(t *testing.T) {
+	p := startHTTP(t, []string{"BCTRL_SIMULATE=true", "BCTRL_SIM_SPEED=20"}, "--http-auth", "passthrough")
+	runNodeTest(t, "@modelcontextprotocol/client", "sdk-v2-http.test.mjs", "BCTRL_MCP_URL="+p.URL, "BCTRL_MCP_KEY=bctrl_ts_sdk_v2_user")
+	// The client closed the stream of the wait it aborted: the server saw it go.
+	waitLog(t, p, "outcome=client-gone", "access-log line of the aborted call")
+}
+
+// runNodeTest runs a node:test file in e2e/ against the built binary, with
+// env added. Its npm packages are installed by `npm ci --prefix
+// cmd/bctrl-mcp/e2e` (.ci/run does it); in CI their absence is a failure,
+// elsewhere a visible skip.
+func runNodeTest(t *testing.T, pkg, file string, env ...string) {
 	if _, err := os.Stat(filepath.Join("e2e", "node_modules", filepath.FromSlash(pkg))); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("e2e/node_modules/%s is missing in CI: run npm ci --prefix cmd/bctrl-mcp/e2e", pkg)
@@ -37,7 +55,7 @@ func runNodeTest(t *testing.T, pkg, file string) {
 	}
 	cmd := exec.CommandContext(t.Context(), node, "--test", file)
 	cmd.Dir = "e2e"
-	cmd.Env = append(os.Environ(), "BCTRL_MCP_BIN="+binPath)
+	cmd.Env = append(append(os.Environ(), "BCTRL_MCP_BIN="+binPath), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("node --test %s failed: %v\n%s", file, err, out)

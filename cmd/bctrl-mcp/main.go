@@ -1,7 +1,7 @@
-// Command bctrl-mcp is an MCP server (stdio) that lets AI assistants run
+// Command bctrl-mcp is an MCP server (stdio, or Streamable HTTP with --http) that lets AI assistants run
 // durable browser-agent invocations on bctrl and follow them to the end.
 //
-//	bctrl-mcp               serve MCP over stdio (default)
+//	bctrl-mcp               serve MCP over stdio (default; --http ADDR for Streamable HTTP)
 //	bctrl-mcp demo          scripted run against the built-in simulator
 //	bctrl-mcp sim           the simulator as a standalone HTTP server
 //	bctrl-mcp preview       the invocation panel in a local page, on the simulator
@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 const usage = `bctrl-mcp: run bctrl browser-agent invocations from an MCP client.
 
 Commands:
-  bctrl-mcp [flags]          serve MCP over stdio (the default)
+  bctrl-mcp [flags]          serve MCP over stdio (the default), or Streamable HTTP with --http
   bctrl-mcp demo             scripted end-to-end run against the built-in simulator
   bctrl-mcp preview [--addr A] [--speed X]
                              the live invocation panel in a local page (default 127.0.0.1:8788)
@@ -121,8 +121,14 @@ Serve flags (each has an environment twin):
                                                   answer is cut and linked whole (default 24000)
   --artifact-max-bytes  BCTRL_ARTIFACT_MAX_BYTES  largest run artifact a resources/read downloads
                                                   (default 10485760, 10 MiB)
+  --http         BCTRL_HTTP_ADDR    serve Streamable HTTP on this address (e.g. 127.0.0.1:8080) instead of stdio
+  --http-auth    BCTRL_HTTP_AUTH    none (loopback only; the default), token or passthrough
+  --http-allowed-origins BCTRL_HTTP_ALLOWED_ORIGINS  origins (and hosts) allowed besides loopback, comma-separated
+  --http-max-body      BCTRL_HTTP_MAX_BODY       largest request body (default 2MiB)
+  --http-max-in-flight BCTRL_HTTP_MAX_IN_FLIGHT  calls in flight per credential (default 64)
+  (no flag)      BCTRL_HTTP_TOKEN   the access token clients send with --http-auth token; never a flag
   (no flag)      BCTRL_API_KEY      API key; required unless simulating; never a flag
-  (no flag)      BCTRL_SHUTDOWN_GRACE  time answers in flight get to be written at exit (default 2s)
+  (no flag)      BCTRL_SHUTDOWN_GRACE  time answers in flight get to be written at exit (default 2s; 8s with --http)
 
 SIGINT or SIGTERM (or stdin closing) ends the server within that grace; a second signal ends it at once.
 `

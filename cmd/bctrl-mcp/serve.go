@@ -11,18 +11,16 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
-	"github.com/bctrlhq/bctrl-mcp/tools/tasks"
+	"github.com/bctrlhq/bctrl-mcp/tools/mcpserver"
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
-	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // Ids the simulator uses when no default space or runtime is configured.
 const (
-	simSpaceID   = "5b0c1a2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
-	simRuntimeID = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+	simSpaceID   = bctrlsim.SeedSpaceID
+	simRuntimeID = bctrlsim.SeedRuntimeID
 	simAPIKey    = "bctrl_simulated_key"
 )
 
@@ -40,40 +38,23 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return configError(stderr, err)
 	}
 	logger := tools.RedactingLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
-	deps := tools.Deps{DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger,
-		ResultBudget: cfg.resultBudget, ArtifactMaxBytes: cfg.artifactMaxBytes}
-	baseURL, apiKey := cfg.baseURL, cfg.apiKey
-	if cfg.simulate {
-		url, stop, err := startSimulator(speed)
-		if err != nil {
-			fmt.Fprintf(stderr, "bctrl-mcp: start simulator: %v\n", err)
-			return 1
-		}
-		defer stop()
-		baseURL, apiKey = url, simAPIKey
-		// Refresh at least once per simulated step so every step is reported.
-		deps.Follow.Slice = min(4*time.Second, time.Duration(float64(time.Second)/speed))
+	srvCfg, stopSim, err := serverConfig(cfg, speed, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
+		return 1
 	}
-	client, err := bctrl.NewClient(bctrl.WithBaseURL(baseURL), bctrl.WithAPIKey(apiKey), bctrl.WithUserAgent("bctrl-mcp/"+version()))
+	defer stopSim()
+	if cfg.http.addr != "" {
+		if getenv("BCTRL_SHUTDOWN_GRACE") == "" {
+			grace = httpShutdownGrace
+		}
+		return serveHTTP(ctx, cfg, srvCfg, grace, logger)
+	}
+	layer, err := mcpserver.New(srvCfg)
 	if err != nil {
 		return configError(stderr, err)
 	}
-	deps.API = client
-	// One key serves every request here; a server whose requests bring their
-	// own keys would fingerprint each request's key instead.
-	keyFingerprint := tools.FingerprintAPIKey(apiKey)
-	deps.APIKeyFingerprint = func(context.Context) string { return keyFingerprint }
-	srv, err := tools.NewServer("bctrl-mcp", version(), deps)
-	if err != nil {
-		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
-		return 1
-	}
-	invocations, err := tools.NewInvocations(deps)
-	if err != nil {
-		fmt.Fprintf(stderr, "bctrl-mcp: %v\n", err)
-		return 1
-	}
-	layer := tasks.New(srv, tasks.Options{Invocations: invocations, ServerInfo: mcp.Implementation{Name: "bctrl-mcp", Version: version()}})
+	baseURL := srvCfg.BaseURL
 	logger.Info("serving MCP on stdio", "version", version(), "baseURL", baseURL, "simulate", cfg.simulate, "readOnly", cfg.readOnly)
 	if !cfg.readOnly && (cfg.spaceID == "" || cfg.runtimeID == "") {
 		logger.Info("no default space or runtime (BCTRL_SPACE_ID, BCTRL_RUNTIME_ID): each create_invocation must pass the missing spaceId or runtimeId")
@@ -84,6 +65,37 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	logger.Info("stdio closed; exiting")
 	return 0
+}
+
+// serverConfig turns the configuration into the composition root's, starting
+// the built-in simulator when asked; the returned stop ends it.
+func serverConfig(cfg config, speed float64, logger *slog.Logger) (mcpserver.Config, func(), error) {
+	out := mcpserver.Config{
+		Name: "bctrl-mcp", Version: version(), UserAgent: "bctrl-mcp/" + version(),
+		BaseURL: cfg.baseURL, APIKey: cfg.apiKey,
+		DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger,
+		ResultBudget: cfg.resultBudget, ArtifactMaxBytes: cfg.artifactMaxBytes,
+	}
+	passthrough := cfg.http.addr != "" && cfg.http.auth == authPassthrough
+	out.PerRequestKeys = passthrough
+	if !cfg.simulate {
+		return out, func() {}, nil
+	}
+	simKey := simAPIKey
+	if passthrough {
+		simKey = "" // callers bring their own keys; the simulator takes any
+	}
+	url, stop, err := startSimulator(speed, simKey)
+	if err != nil {
+		return out, nil, fmt.Errorf("start simulator: %w", err)
+	}
+	out.BaseURL = url
+	if !passthrough {
+		out.APIKey = simKey
+	}
+	// Refresh once per simulated step so every step is reported.
+	out.Follow.Slice = bctrlsim.FollowSlice(time.Second, speed)
+	return out, stop, nil
 }
 
 // configError prints a one-line configuration error and returns the usage exit code.
@@ -123,13 +135,14 @@ func shutdownGrace(getenv func(string) string) (time.Duration, error) {
 	return d, nil
 }
 
-// startSimulator serves a simulator on a loopback port and returns its base URL.
-func startSimulator(speed float64) (string, func(), error) {
+// startSimulator serves a simulator on a loopback port and returns its
+// base URL; it requires key as the bearer key, or takes any when key is "".
+func startSimulator(speed float64, key string) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
-	sim := bctrlsim.New(bctrlsim.Options{APIKey: simAPIKey, Clock: &bctrlsim.RealClock{Speed: speed}})
+	sim := bctrlsim.New(bctrlsim.Options{APIKey: key, Clock: &bctrlsim.RealClock{Speed: speed}})
 	hs := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = hs.Close() }, nil

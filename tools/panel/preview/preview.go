@@ -36,8 +36,8 @@ type Options struct {
 
 // Placement the simulator accepts; any uuids would do.
 const (
-	simSpaceID   = "5b0c1a2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
-	simRuntimeID = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+	simSpaceID   = bctrlsim.SeedSpaceID
+	simRuntimeID = bctrlsim.SeedRuntimeID
 	simAPIKey    = "bctrl_simulated_key"
 )
 
@@ -132,8 +132,8 @@ func simulatedServer(opts Options) (*server.MCPServer, func(), error) {
 	}
 	srv, err := tools.NewServer("bctrl-mcp", opts.Version, tools.Deps{
 		API: api, DefaultSpaceID: simSpaceID, DefaultRuntimeID: simRuntimeID,
-		// Refresh at least once per simulated step so every step can be seen.
-		Follow: bctrl.FollowOptions{Slice: min(4*time.Second, time.Duration(float64(time.Second)/opts.Speed))},
+		// Refresh once per simulated step so every step can be seen.
+		Follow: bctrl.FollowOptions{Slice: bctrlsim.FollowSlice(time.Second, opts.Speed)},
 		Logger: slog.New(slog.NewTextHandler(opts.Log, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {

@@ -56,5 +56,10 @@ func (id ID) JSON() json.RawMessage {
 	return id.raw
 }
 
+// Key is the id's identity: equal for ids JSON-RPC treats as the same
+// request ("a\u0062" and "ab"; -0 and 0), different for "7" and 7. A
+// transport that keeps its own record of requests keys it by this.
+func (id ID) Key() string { return id.key }
+
 // String is the id as sent, for messages.
 func (id ID) String() string { return string(id.JSON()) }

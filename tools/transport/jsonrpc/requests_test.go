@@ -64,3 +64,15 @@ func TestCancelReachesOnlyItsRequest(t *testing.T) {
 		t.Fatalf("%d ids left after every request ended", r.Len())
 	}
 }
+
+func TestKeyIsTheIDsIdentity(t *testing.T) {
+	same := [][2]string{{`"a\u0062"`, `"ab"`}, {`-0`, `0`}, {`12`, `12`}}
+	for _, p := range same {
+		if a, b := mustID(t, p[0]), mustID(t, p[1]); a.Key() != b.Key() {
+			t.Errorf("%s and %s have different keys", p[0], p[1])
+		}
+	}
+	if mustID(t, `"7"`).Key() == mustID(t, `7`).Key() {
+		t.Error(`"7" and 7 share a key`)
+	}
+}

@@ -1,0 +1,77 @@
+package streamablehttp
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
+)
+
+// serveRequest runs one request and writes its notifications and answer.
+// This goroutine is the response's only writer (see the package doc).
+func (h *Handler) serveRequest(w *recorder, r *http.Request, entry *accessEntry, who caller, msg jsonrpc.Message, body []byte, modern, acceptsJSON, acceptsSSE bool) {
+	ctx, p, ok := h.inflight.begin(h.requestContext(r, who), who.key, msg.ID, h.opts.MaxInFlightPerKey)
+	if !ok {
+		retry := jsonrpc.BusyRetryAfter
+		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())))
+		writeError(w, http.StatusTooManyRequests, msg.ID, jsonrpc.CodeServerBusy,
+			fmt.Sprintf("Too Many Requests: %d calls are already in flight with this credential; retry in %d ms", h.opts.MaxInFlightPerKey, retry.Milliseconds()),
+			map[string]int64{"retryAfterMs": retry.Milliseconds()})
+		return
+	}
+	sess := newRequestSession()
+	ctx = h.srv.WithContext(ctx, sess)
+	answered := make(chan []byte, 1)
+	go func() { answered <- jsonrpc.Handle(ctx, h.srv, msg.ID, body, h.opts.Logger) }()
+
+	out := &response{w: w, rc: http.NewResponseController(w), timeout: h.opts.WriteTimeout, stream: acceptsSSE, gone: r.Context().Done(), abort: p.cancel}
+	defer out.release()
+	var answer []byte
+	for answer == nil {
+		select {
+		case n := <-sess.notifications:
+			out.notify(n, h.opts.Logger)
+		case answer = <-answered:
+			if answer == nil {
+				answer = jsonrpc.ErrorResponse(msg.ID, jsonrpc.CodeInternalError, "internal error: the server gave no answer", nil)
+			}
+		}
+	}
+	if cancelled := h.inflight.end(who.key, msg.ID, p); cancelled {
+		entry.outcome = "cancelled"
+		out.close() // a cancelled request is not answered
+		return
+	}
+	// Everything the handler queued is in the channel by now: write it, then the answer.
+	for drained := false; !drained; {
+		select {
+		case n := <-sess.notifications:
+			out.notify(n, h.opts.Logger)
+		default:
+			drained = true
+		}
+	}
+	status := http.StatusOK
+	if modern {
+		status = modernStatus(errorCode(answer))
+	}
+	out.answer(status, answer, acceptsJSON)
+	if out.failed != nil {
+		entry.outcome = "client-gone"
+	}
+}
+
+// errorCode is the code of an error answer, 0 for a result.
+func errorCode(answer []byte) int {
+	var m struct {
+		Error *struct {
+			Code int `json:"code"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(answer, &m) != nil || m.Error == nil {
+		return 0
+	}
+	return m.Error.Code
+}
