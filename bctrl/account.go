@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 )
 
@@ -24,7 +25,7 @@ func (c *Client) Whoami(ctx context.Context) (Identity, error) {
 // ListSpaces returns every space the key can see, following nextCursor.
 func (c *Client) ListSpaces(ctx context.Context) ([]Space, error) {
 	var out []Space
-	err := c.list(ctx, "/v1/spaces", "spaces", func(item map[string]any) {
+	err := c.list(ctx, "/v1/spaces", nil, "spaces", func(item map[string]any) {
 		if s, ok := decodeSpace(item); ok {
 			out = append(out, s)
 		}
@@ -36,7 +37,7 @@ func (c *Client) ListSpaces(ctx context.Context) ([]Space, error) {
 // unknown space is an *APIError with status 404.
 func (c *Client) ListRuntimes(ctx context.Context, spaceID string) ([]Runtime, error) {
 	var out []Runtime
-	err := c.list(ctx, "/v1/spaces/"+url.PathEscape(spaceID)+"/runtimes", "runtimes", func(item map[string]any) {
+	err := c.list(ctx, "/v1/spaces/"+url.PathEscape(spaceID)+"/runtimes", nil, "runtimes", func(item map[string]any) {
 		if r, ok := decodeRuntime(item); ok {
 			out = append(out, r)
 		}
@@ -44,17 +45,19 @@ func (c *Client) ListRuntimes(ctx context.Context, spaceID string) ([]Runtime, e
 	return out, err
 }
 
-// list reads every page of a list route and hands each item to each.
-func (c *Client) list(ctx context.Context, path, key string, each func(map[string]any)) error {
+// list reads every page of a list route, each asked for with base (and the
+// previous page's cursor) as its query, and hands each item to each.
+func (c *Client) list(ctx context.Context, path string, base url.Values, key string, each func(map[string]any)) error {
 	seen := map[string]bool{}
 	cursor := ""
 	for range maxListPages {
-		var query url.Values
+		query := url.Values{}
+		maps.Copy(query, base)
 		if cursor != "" {
-			query = url.Values{"cursor": {cursor}}
+			query.Set("cursor", cursor)
 		}
 		var page listPage
-		if err := c.withQuery(query).do(ctx, call{method: "GET", path: path}, &page); err != nil {
+		if err := c.do(ctx, call{method: "GET", path: path, query: query}, &page); err != nil {
 			return err
 		}
 		for _, item := range page.items(key) {

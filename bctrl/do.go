@@ -24,15 +24,26 @@ var errDecode = errors.New("malformed response body")
 // wraps context.DeadlineExceeded, so callers can treat it as any deadline.
 var errNoAnswer = fmt.Errorf("%w", context.DeadlineExceeded)
 
-// call is one API request: method, path (already escaped), optional JSON
-// body, how long one attempt may take (zero: the client's request
-// timeout) and how many attempts it gets (zero: the retry policy's).
+// call is one API request: method, path (its ids escaped with
+// url.PathEscape, once), query, optional JSON body, how long one attempt
+// may take (zero: the client's request timeout) and how many attempts it
+// gets (zero: the retry policy's).
 type call struct {
 	method   string
 	path     string
+	query    url.Values
 	body     any
 	timeout  time.Duration
 	attempts int
+
+	// target, when set, is the absolute URL to send to instead of the
+	// base URL and path (a download address; path then only names it in
+	// errors). The key goes only to the API's own origin.
+	target *url.URL
+	// redirects is the redirect rule of this request (see checkRedirect).
+	redirects redirectMode
+	// read, when set, reads a 2xx answer instead of the JSON decode into out.
+	read func(*http.Response) error
 }
 
 // do sends c with retries and decodes a 2xx JSON answer into out. Every
@@ -85,23 +96,31 @@ func (c *Client) attempt(parent context.Context, req call, payload []byte, out a
 
 // exchange sends one HTTP request and reads its answer.
 func (c *Client) exchange(ctx context.Context, req call, payload []byte, out any) error {
-	u := *c.baseURL
-	u.Path = strings.TrimSuffix(u.Path, "/") + req.path
-	u.RawPath = ""
+	u := req.target
+	if u == nil {
+		var err error
+		if u, err = c.endpoint(req); err != nil {
+			return fmt.Errorf("bctrl: build %s %s: %w", req.method, req.path, err)
+		}
+	}
 	var body io.Reader
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, req.method, u.String(), body)
+	hreq, err := http.NewRequestWithContext(withRedirectMode(ctx, req.redirects), req.method, u.String(), body)
 	if err != nil {
 		return fmt.Errorf("bctrl: build %s %s: %w", req.method, req.path, err)
 	}
-	hreq.Header.Set("Accept", "application/json")
+	if req.read != nil {
+		hreq.Header.Set("Accept", "*/*")
+	} else {
+		hreq.Header.Set("Accept", "application/json")
+	}
 	hreq.Header.Set("User-Agent", c.userAgent)
 	if payload != nil {
 		hreq.Header.Set("Content-Type", "application/json")
 	}
-	if c.apiKey != "" {
+	if c.apiKey != "" && sameOrigin(u, c.baseURL) {
 		hreq.Header.Set("Authorization", "Bearer "+c.apiKey)
 	}
 	resp, err := c.httpClient.Do(hreq)
@@ -117,6 +136,9 @@ func (c *Client) exchange(ctx context.Context, req call, payload []byte, out any
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return newAPIError(resp, time.Now())
 	}
+	if req.read != nil {
+		return req.read(resp)
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 	if err != nil {
 		return fmt.Errorf("bctrl: %s %s: read body: %w", req.method, req.path, err)
@@ -127,6 +149,22 @@ func (c *Client) exchange(ctx context.Context, req call, payload []byte, out any
 		}
 	}
 	return nil
+}
+
+// endpoint is the URL of req: the base URL's path, then req.path, then
+// req.query. req.path is already escaped, so it goes into RawPath as it is
+// and Path holds its unescaped form: an id "a/b c" travels as a%2Fb%20c,
+// not escaped a second time.
+func (c *Client) endpoint(req call) (*url.URL, error) {
+	u := *c.baseURL
+	raw := strings.TrimSuffix(c.baseURL.EscapedPath(), "/") + req.path
+	path, err := url.PathUnescape(raw)
+	if err != nil {
+		return nil, err
+	}
+	u.Path, u.RawPath = path, raw
+	u.RawQuery = req.query.Encode()
+	return &u, nil
 }
 
 // fitsDeadline reports whether waiting d still leaves the context alive.

@@ -18,7 +18,7 @@ func FuzzDecodeInvocation(f *testing.F) {
 		`{"id":"x","status":"running","progress":{"step":1,"totalSteps":3,"message":"m"},"durationMs":null,"startedAt":null}`,
 		`{"invocation":{"id":"x","status":"succeeded","result":{"ok":true,"mode":"fail-fast","steps":[{"index":0,"call":"c","ok":true,"result":[1,{"a":null}]}]}}}`,
 		`{"id":"x","status":"failed","error":{"code":"e","message":"m","details":{"a":1}},"request":{"steps":[{"call":"c","args":[{"apiKey":"k"}]}]}}`,
-		`{"invocation":null}`, `[]`, `"x"`, `{"stepCount":1e400}`,
+		`{"invocation":null}`, `[]`, `"x"`, `{"stepCount":1e400}`, `{"id":"x","STATUS":"running","newField":{"a":[1]},"artifactCount":0}`,
 	} {
 		f.Add([]byte(seed))
 	}

@@ -1,5 +1,7 @@
 package bctrl
 
+import "encoding/json"
+
 // Status is the lifecycle state of an invocation.
 type Status string
 
@@ -25,7 +27,9 @@ func (s Status) Terminal() bool {
 }
 
 // Invocation is the invocation object every endpoint returns. Nullable API
-// fields are empty (strings) or nil (pointers) when the API sent null.
+// fields are empty (strings) or nil (pointers) when the API sent null;
+// ArtifactCount is a pointer so that 0 stays a value. Fields the type does
+// not know are kept in Extra.
 type Invocation struct {
 	ID                string            `json:"id" jsonschema:"required,format=uuid,description=Invocation id: pass it to get_invocation and cancel_invocation."`
 	Status            Status            `json:"status" jsonschema:"required,enum=queued,enum=dispatching,enum=running,enum=cancelling,enum=succeeded,enum=failed,enum=cancelled,enum=timed_out,description=Lifecycle state; succeeded/failed/cancelled/timed_out are final."`
@@ -37,7 +41,7 @@ type Invocation struct {
 	EntryCall         string            `json:"entryCall,omitempty" jsonschema:"description=Platform call that started it."`
 	SequenceNo        int64             `json:"sequenceNo,omitempty" jsonschema:"description=Position among the run's commands."`
 	StepCount         int64             `json:"stepCount,omitempty" jsonschema:"description=Agent steps taken so far."`
-	ArtifactCount     int64             `json:"artifactCount,omitempty" jsonschema:"description=Artifacts produced so far."`
+	ArtifactCount     *int64            `json:"artifactCount,omitempty" jsonschema:"description=Artifacts produced so far."`
 	Progress          *Progress         `json:"progress,omitempty" jsonschema:"description=Live progress while it runs."`
 	Result            *InvocationResult `json:"result,omitempty" jsonschema:"description=Outcome of the agent's steps once it has run."`
 	Error             *InvocationError  `json:"error,omitempty" jsonschema:"description=Why it failed or was cancelled or timed out."`
@@ -51,6 +55,10 @@ type Invocation struct {
 	LastHeartbeatAt   string            `json:"lastHeartbeatAt,omitempty" jsonschema:"description=Last sign of life from the agent."`
 	CancelRequestedAt string            `json:"cancelRequestedAt,omitempty" jsonschema:"description=When cancellation was requested."`
 	DurationMS        *int64            `json:"durationMs,omitempty" jsonschema:"description=Run time in milliseconds once ended."`
+	// Extra holds the top-level fields of the answer that this type does
+	// not know (a newer API's), as they came; they are written back when
+	// the invocation is encoded (see invocation_json.go).
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // Progress is the live progress of a running invocation.

@@ -105,5 +105,18 @@ func (w *waitResponse) UnmarshalJSON(data []byte) error {
 		w.Nested = new(Invocation)
 		return json.Unmarshal(probe.Nested, w.Nested)
 	}
-	return json.Unmarshal(data, &w.Invocation)
+	if err := json.Unmarshal(data, &w.Invocation); err != nil {
+		return err
+	}
+	// The wait's own fields sit beside the invocation's in the bare form.
+	for _, k := range waitEnvelopeFields {
+		delete(w.Invocation.Extra, k)
+	}
+	if len(w.Invocation.Extra) == 0 {
+		w.Invocation.Extra = nil
+	}
+	return nil
 }
+
+// waitEnvelopeFields are the fields InvocationWait adds to an invocation.
+var waitEnvelopeFields = []string{"waitStatus", "retryAfterSeconds"}

@@ -1,6 +1,7 @@
 package bctrl
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,35 +15,73 @@ const maxRedirects = 10
 // follow a redirect only within the origin they were sent to (same scheme,
 // host and port), so neither the API key nor a request body, which may
 // hold provider keys, ever goes to another server or over a weaker scheme.
+// Downloads may also follow https to another origin (see redirectMode).
 type RedirectError struct {
 	// StatusCode is the redirect's status (301, 302, 303, 307 or 308).
 	StatusCode int
 	// Location is where it pointed, without user info, query or fragment,
 	// which may carry credentials.
 	Location string
+	// Download reports a refused redirect of an artifact download.
+	Download bool
 }
 
 // Error names the refused Location and says what to check.
 func (e *RedirectError) Error() string {
+	if e.Download {
+		return fmt.Sprintf("refused to follow a %d redirect to %s: a download may only be redirected within its origin or to https", e.StatusCode, e.Location)
+	}
 	return fmt.Sprintf("refused to follow a %d redirect to %s: the API may only redirect within its own origin; check the base URL", e.StatusCode, e.Location)
 }
 
+// redirectMode is how one request follows redirects; exchange puts it in
+// the request's context, where checkRedirect finds it.
+type redirectMode int
+
+const (
+	// apiRedirects, every API call's mode, follows only within the origin.
+	apiRedirects redirectMode = iota
+	// downloadRedirects also follows https to another origin (storage
+	// behind a download address), without Authorization or Cookie from then
+	// on, even if a later hop comes back: the key stays with the API.
+	downloadRedirects
+)
+
+type redirectModeKey struct{}
+
+func withRedirectMode(ctx context.Context, m redirectMode) context.Context {
+	return context.WithValue(ctx, redirectModeKey{}, m)
+}
+
 // checkRedirect is the client's one redirect policy, installed as the
-// CheckRedirect of its http.Client. Every API call goes through it. A mode
-// for artifact downloads (following https to storage on another origin,
-// with Authorization removed) belongs here too, chosen per request.
+// CheckRedirect of its http.Client; the request's redirectMode chooses
+// between the API's rule and the download rule.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= maxRedirects {
 		return fmt.Errorf("stopped after %d redirects", maxRedirects)
 	}
-	if !sameOrigin(via[0].URL, req.URL) {
-		status := 0
-		if req.Response != nil {
-			status = req.Response.StatusCode
-		}
-		return &RedirectError{StatusCode: status, Location: withoutSecrets(req.URL)}
+	origin := via[0].URL
+	left := !sameOrigin(origin, req.URL)
+	for _, hop := range via[1:] {
+		left = left || !sameOrigin(origin, hop.URL)
 	}
-	return nil
+	if !left {
+		return nil
+	}
+	mode, _ := req.Context().Value(redirectModeKey{}).(redirectMode)
+	if mode == downloadRedirects && strings.EqualFold(req.URL.Scheme, "https") {
+		// net/http copied the first request's headers to this one; it keeps
+		// Authorization for a subdomain, another port or plain http of the
+		// same host, so the rule is enforced here rather than left to it.
+		req.Header.Del("Authorization")
+		req.Header.Del("Cookie")
+		return nil
+	}
+	status := 0
+	if req.Response != nil {
+		status = req.Response.StatusCode
+	}
+	return &RedirectError{StatusCode: status, Location: withoutSecrets(req.URL), Download: mode == downloadRedirects}
 }
 
 // sameOrigin compares scheme, host and port (RFC 6454), filling in the

@@ -30,8 +30,13 @@ func DefaultRetryPolicy() RetryPolicy {
 // retryable reports whether a failed attempt may be tried again.
 func retryable(err error) bool {
 	var redirect *RedirectError
-	if errors.As(err, &redirect) {
+	var tooLarge *TooLargeError
+	var badURL *DownloadURLError
+	switch {
+	case errors.As(err, &redirect):
 		return false // the same request meets the same redirect
+	case errors.As(err, &tooLarge), errors.As(err, &badURL):
+		return false // and the same file
 	}
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {

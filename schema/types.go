@@ -58,10 +58,29 @@ type CancelInvocationInput struct {
 }
 
 // InvocationOutput is every tool's structured result: the invocation with
-// all its API fields, whether it has ended, and what to call next.
+// all its API fields (those a newer API adds too), whether it has ended,
+// what to call next, and the files it produced.
 type InvocationOutput struct {
 	bctrl.Invocation
 	Terminal       bool   `json:"terminal" jsonschema:"required,description=True once the invocation has ended (succeeded/failed/cancelled/timed_out) and will not change."`
 	Next           string `json:"next" jsonschema:"required,description=What to call next."`
 	IdempotencyKey string `json:"idempotencyKey,omitempty" jsonschema:"description=Key the create used; pass it again to retry the create without starting a second invocation."`
+	// Artifacts are left out of the published schema, whose top level is
+	// open: typed, with the items every array needs, they would cost 165
+	// bytes of tools/list (three tools) for a field clients only display.
+	Artifacts []Artifact `json:"artifacts,omitempty" jsonschema:"-"`
+}
+
+// Artifact is a file an ended invocation's run produced, as its result
+// lists it: uri is the resource (bctrl://runs/{runId}/artifacts/{id}) that
+// resources/read returns the file from. The live panel reads these fields.
+type Artifact struct {
+	ID          string `json:"id"`
+	RunID       string `json:"runId"`
+	Name        string `json:"name"`
+	Kind        string `json:"kind,omitempty"`
+	ContentType string `json:"contentType,omitempty"`
+	SizeBytes   *int64 `json:"sizeBytes,omitempty"`
+	CreatedAt   string `json:"createdAt,omitempty"`
+	URI         string `json:"uri"`
 }

@@ -26,5 +26,5 @@ func (ts *toolset) handleCancel(ctx context.Context, req mcp.CallToolRequest) (*
 		return apiFailure("cancel_invocation", err, ""), nil
 	}
 	ts.deps.Logger.Info("invocation cancel requested", "invocationId", inv.ID, "status", inv.Status)
-	return invocationResult(inv, "", ""), nil
+	return ts.result(ctx, inv, "", ""), nil
 }

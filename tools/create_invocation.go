@@ -47,7 +47,7 @@ func (ts *toolset) handleCreate(ctx context.Context, req mcp.CallToolRequest) (*
 	}
 	ts.deps.Logger.Info("invocation created", "invocationId", inv.ID, "status", inv.Status)
 	final, err := w.follow(inv)
-	return invocationResult(final, body.IdempotencyKey, retry.annotate(waitNote(err))), nil
+	return ts.result(w.ctx, final, body.IdempotencyKey, retry.annotate(waitNote(err))), nil
 }
 
 // placement resolves the space and runtime from the arguments or the server defaults.

@@ -12,13 +12,25 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/schema"
 )
 
-// InvocationsAPI is the part of the bctrl client the tools use; *bctrl.Client implements it.
+// InvocationsAPI is the part of the bctrl client the tools and resources
+// use; *bctrl.Client implements it.
 type InvocationsAPI interface {
 	CreateInvocation(ctx context.Context, spaceID, runtimeID string, req *bctrl.CreateInvocationRequest) (*bctrl.Invocation, error)
 	GetInvocation(ctx context.Context, id string) (*bctrl.Invocation, error)
 	CancelInvocation(ctx context.Context, id string) (*bctrl.Invocation, error)
 	FollowInvocation(ctx context.Context, id string, wait time.Duration, opts bctrl.FollowOptions) (*bctrl.Invocation, error)
+	// ListRunArtifacts lists the files a run produced (for results and
+	// the bctrl://runs/{runId}/artifacts/{artifactId} resource).
+	ListRunArtifacts(ctx context.Context, runID string) ([]bctrl.Artifact, error)
+	// DownloadArtifact reads one of them, at most maxBytes.
+	DownloadArtifact(ctx context.Context, a bctrl.Artifact, maxBytes int64) (*bctrl.Download, error)
 }
+
+// Defaults of the result and resource bounds (PRODUCT.md §7).
+const (
+	DefaultResultBudget     = 24000
+	DefaultArtifactMaxBytes = 10 << 20
+)
 
 // Deps is everything the tools need, passed in by the caller.
 type Deps struct {
@@ -44,6 +56,14 @@ type Deps struct {
 	CallGrace time.Duration
 	// CancelTimeout bounds a cancel_invocation call (default 10s).
 	CancelTimeout time.Duration
+	// ResultBudget is how many characters a result's text (and inline
+	// images, as base64) may take (default DefaultResultBudget). An answer
+	// that does not fit is cut, and the result links the whole invocation
+	// as the resource bctrl://invocations/{invocationId}.
+	ResultBudget int
+	// ArtifactMaxBytes is the largest artifact a resources/read downloads
+	// (default DefaultArtifactMaxBytes).
+	ArtifactMaxBytes int64
 	// Logger receives server-side logs (stderr); nil discards them. The
 	// tools log through a redacting wrapper of it (see RedactingLogger).
 	Logger *slog.Logger
@@ -84,6 +104,20 @@ func (d *Deps) heartbeat() time.Duration { return orDefault(d.Heartbeat, 3*time.
 func (d *Deps) callGrace() time.Duration { return orDefault(d.CallGrace, 2500*time.Millisecond) }
 
 func (d *Deps) cancelTimeout() time.Duration { return orDefault(d.CancelTimeout, 10*time.Second) }
+
+func (d *Deps) resultBudget() int {
+	if d.ResultBudget <= 0 {
+		return DefaultResultBudget
+	}
+	return d.ResultBudget
+}
+
+func (d *Deps) artifactMaxBytes() int64 {
+	if d.ArtifactMaxBytes <= 0 {
+		return DefaultArtifactMaxBytes
+	}
+	return d.ArtifactMaxBytes
+}
 
 // followGrace is Follow.Grace with bctrl's default filled in, so the
 // tools know when a follow against a hung API ends.

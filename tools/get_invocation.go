@@ -31,5 +31,5 @@ func (ts *toolset) handleGet(ctx context.Context, req mcp.CallToolRequest) (*mcp
 		return apiFailure("get_invocation", err, ""), nil
 	}
 	final, err := w.follow(inv)
-	return invocationResult(final, "", waitNote(err)), nil
+	return ts.result(w.ctx, final, "", waitNote(err)), nil
 }

@@ -103,10 +103,11 @@ func (v *Invocations) Cancel(ctx context.Context, id string) (*bctrl.Invocation,
 	return v.ts.deps.API.CancelInvocation(ctx, id)
 }
 
-// InvocationResult is the result get_invocation returns for inv when it
-// does not wait: structured content (redacted) and the summary text.
-func InvocationResult(inv *bctrl.Invocation) *mcp.CallToolResult {
-	return invocationResult(inv, "", "")
+// Result is the result get_invocation returns for inv when it does not
+// wait: structured content (redacted), the text within the result budget,
+// and the files of an ended invocation, listed under ctx.
+func (v *Invocations) Result(ctx context.Context, inv *bctrl.Invocation) *mcp.CallToolResult {
+	return v.ts.result(ctx, inv, "", "")
 }
 
 // StatusLine is the one-line state of inv used in progress messages,

@@ -18,6 +18,9 @@ const redacted = "[redacted]"
 var secretSuffixes = []string{
 	"apikey", "authorization", "accesstoken", "refreshtoken", "idtoken", "secret", "clientsecret",
 	"password", "passwd", "privatekey", "cookie", "sensitivedata",
+	// Fields a newer API adds now reach results (bctrl.Invocation.Extra),
+	// so the common names of other credentials are covered too.
+	"authtoken", "apitoken", "sessiontoken", "bearertoken", "credential", "credentials",
 }
 
 // secretKey reports whether a field named k holds a secret: its name, in

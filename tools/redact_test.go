@@ -17,7 +17,7 @@ func TestSecretKeyNames(t *testing.T) {
 		"apiKey", "api_key", "API-KEY", "x-api-key", "openaiApiKey", "Authorization", "proxy_authorization",
 		"accessToken", "access_token", "refreshToken", "id_token", "token", "TOKEN", "secret", "clientSecret",
 		"client_secret", "password", "db_password", "passwd", "privateKey", "PRIVATE_KEY", "cookie", "Set-Cookie",
-		"sensitiveData", "sensitive_data",
+		"sensitiveData", "sensitive_data", "auth_token", "authToken", "apiToken", "session_token", "bearerToken", "credentials", "proxyCredential",
 	}
 	plain := []string{
 		"maxTokens", "max_tokens", "tokenCount", "tokens", "totalTokens", "tokenizer", "idempotencyKey", "key",

@@ -34,7 +34,8 @@ func NewServer(name, version string, deps Deps) (*server.MCPServer, error) {
 	return s, nil
 }
 
-// Register adds the tools to s: all three, or only get_invocation when deps.ReadOnly.
+// Register adds the tools to s (all three, or only get_invocation when
+// deps.ReadOnly) and the resource templates of invocations and run artifacts.
 func Register(s *server.MCPServer, deps Deps) error {
 	if deps.API == nil {
 		return fmt.Errorf("tools: no API client")
@@ -58,6 +59,7 @@ func Register(s *server.MCPServer, deps Deps) error {
 		}
 		s.AddTool(def.tool, def.handler)
 	}
+	ts.registerResources(s)
 	return nil
 }
 

@@ -1,34 +1,52 @@
 package tools
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/schema"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
-// invocationResult is the result every tool returns for an invocation:
-// structured content matching the output schema plus a short text, both
-// made from the redacted invocation.
-func invocationResult(raw *bctrl.Invocation, idempotencyKey, note string) *mcp.CallToolResult {
+// result is the result every tool returns for an invocation, made from the
+// redacted invocation: structured content matching the output schema,
+// whole, and content for clients that read only that: a text carrying the
+// whole answer up to the result budget (above it, the first part and a
+// resource_link to the whole invocation), the files an ended invocation
+// produced as resource_links, and small images inline while the budget
+// allows. ctx bounds the API calls that list and fetch the files.
+func (ts *toolset) result(ctx context.Context, raw *bctrl.Invocation, idempotencyKey, note string) *mcp.CallToolResult {
 	clean := redactInvocation(*raw)
 	inv := &clean
+	files := ts.invocationFiles(ctx, inv)
+	budget := ts.deps.resultBudget()
+	text, cut := resultText(inv, files, note, budget)
 	out := schema.InvocationOutput{
 		Invocation:     clean,
 		Terminal:       inv.Status.Terminal(),
-		Next:           nextHint(inv),
+		Next:           nextHint(inv, cut, files),
 		IdempotencyKey: idempotencyKey,
+		Artifacts:      files.entries(),
 	}
-	text := summary(inv)
-	if note != "" {
-		text += "\n" + note
+	res := mcp.NewToolResultStructured(out, text)
+	if cut {
+		link := mcp.NewResourceLink(InvocationURI(inv.ID), "invocation "+inv.ID,
+			"The whole invocation as JSON, with the agent's whole answer under result.", "application/json")
+		res.Content = append(res.Content, link)
 	}
-	text += "\nNext: " + out.Next
-	return mcp.NewToolResultStructured(out, text)
+	res.Content = append(res.Content, files.links()...)
+	res.Content = append(res.Content, ts.inlineImages(ctx, files, budget-runeCount(text))...)
+	return res
+}
+
+// output is the structured content of inv without its texts' budget: what
+// the invocation resource returns.
+func (ts *toolset) output(ctx context.Context, raw *bctrl.Invocation) schema.InvocationOutput {
+	clean := redactInvocation(*raw)
+	files := ts.invocationFiles(ctx, &clean)
+	return schema.InvocationOutput{Invocation: clean, Terminal: clean.Status.Terminal(), Next: nextHint(&clean, false, files), Artifacts: files.entries()}
 }
 
 // statusLine is the one-line state used in texts, progress and logs,
@@ -49,61 +67,22 @@ func statusLine(inv *bctrl.Invocation) string {
 	return strings.Join(parts, " · ")
 }
 
-// summary is the text a model reads first.
-func summary(inv *bctrl.Invocation) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Invocation %s: %s", inv.ID, statusLine(inv))
-	if inv.DurationMS != nil {
-		fmt.Fprintf(&b, " after %s", (time.Duration(*inv.DurationMS) * time.Millisecond).Round(100*time.Millisecond))
-	}
-	if inv.Status.Terminal() && inv.StepCount > 0 {
-		fmt.Fprintf(&b, ", %d steps", inv.StepCount)
-	}
-	b.WriteString(".")
-	if e := inv.Error; e != nil {
-		fmt.Fprintf(&b, "\nError: %s", e.Message)
-		if e.Code != "" {
-			fmt.Fprintf(&b, " (%s)", e.Code)
-		}
-	}
-	if r := inv.Result; r != nil {
-		for _, s := range r.Steps {
-			switch {
-			case s.OK && s.Result != nil:
-				fmt.Fprintf(&b, "\nResult: %s", compactJSON(s.Result, 1500))
-			case !s.OK && s.Error != nil:
-				fmt.Fprintf(&b, "\nStep %d (%s) failed: %s", s.Index, s.Call, s.Error.Message)
-				if s.Error.Hint != "" {
-					fmt.Fprintf(&b, " Hint: %s", s.Error.Hint)
-				}
-			}
-		}
-	}
-	return b.String()
-}
-
-// nextHint tells the assistant what to call next.
-func nextHint(inv *bctrl.Invocation) string {
+// nextHint tells the assistant what to call next, and where the answer
+// and the files are: in structuredContent there is no "above".
+func nextHint(inv *bctrl.Invocation, cut bool, files invocationFiles) string {
 	switch inv.Status {
 	case bctrl.StatusSucceeded:
-		return "nothing: the invocation succeeded and its result is above."
+		hint := `nothing: the invocation succeeded; its answer is result.steps[].result (in the text after "Result:").`
+		if cut {
+			hint = fmt.Sprintf("nothing: the invocation succeeded; its answer is result.steps[].result. The text shows only its first part; resources/read of %s returns it whole.", InvocationURI(inv.ID))
+		}
+		return hint + files.hint()
 	case bctrl.StatusFailed, bctrl.StatusTimedOut:
-		return "read the error; to try again call create_invocation with a new idempotencyKey (or none)."
+		return "read the error; to try again call create_invocation with a new idempotencyKey (or none)." + files.hint()
 	case bctrl.StatusCancelled:
-		return "nothing: the invocation was cancelled."
+		return "nothing: the invocation was cancelled." + files.hint()
 	case bctrl.StatusCancelling:
 		return fmt.Sprintf("call get_invocation with invocationId %s and waitSeconds 50 to see it end.", inv.ID)
 	}
 	return fmt.Sprintf("call get_invocation with invocationId %s and waitSeconds 50 to keep following it, or cancel_invocation to stop it.", inv.ID)
-}
-
-func compactJSON(v any, limit int) string {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	if len(raw) > limit {
-		return strings.ToValidUTF8(string(raw[:limit]), "") + "…"
-	}
-	return string(raw)
 }

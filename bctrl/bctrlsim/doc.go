@@ -28,6 +28,8 @@
 //	sim:succeeded (default) | sim:failed | sim:timed_out | sim:hang   the outcome
 //	sim:steps=N                                                      N agent steps (default 5)
 //	sim:table                                                        the answer is an array of rows, not {answer, steps}
+//	sim:rows=N                                                       the answer is N product rows (1-10000), for large answers
+//	sim:artifacts                                                    a succeeding invocation produces a CSV download and a final PNG screenshot
 //	metadata {"simOutcome": "failed", "simSteps": 8}                 the same, by metadata
 //
 // Faults: QueueFaults makes the next requests of a route fail in a given
@@ -45,4 +47,17 @@
 // opaque ?cursor= taken from the previous page's nextCursor (null on the
 // last page); a forged cursor or bad limit answers 400. Faults aim at them
 // as RouteWhoami, RouteSpaces and RouteRuntimes.
+//
+// Artifact routes (artifacts.go), in the shape bctrl's SDK documents: GET
+// /v1/runs/{runId}/artifacts lists the files of a run's invocations, newest
+// first, paged like the account routes, each with a downloadUrl on this
+// server (GET /v1/runs/{runId}/artifacts/{id}/download, bearer key
+// required). An invocation made with sim:artifacts that succeeds produces
+// a CSV download half a step before its end and a PNG screenshot at it;
+// artifactCount counts them as they appear. Unknown runs and artifacts
+// answer 404. RedirectDownloadsTo makes download addresses answer 302 to a
+// signed address on a second origin served by Storage, which, like
+// pre-signed cloud storage, refuses a bad signature (403) and any request
+// carrying an Authorization header (400). Faults aim at RouteArtifacts and
+// RouteDownload.
 package bctrlsim

@@ -84,6 +84,7 @@ func (r *record) at(now time.Time) wire {
 			"steps": []any{map[string]any{"call": "agent.execute", "args": []any{r.body}}},
 		},
 	}
+	w.ArtifactCount = int64(len(r.artifactsAt(now)))
 	elapsed := now.Sub(r.createdAt)
 	end, ends := r.endTime()
 	started := r.createdAt.Add(r.plan.runAt())

@@ -35,6 +35,7 @@ type Simulator struct {
 	opts     Options
 	contract *contract
 	faults   *faultPlan
+	storage  storageOrigin
 
 	mu          sync.Mutex
 	invocations map[string]*record
@@ -111,6 +112,7 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	handler := map[string]func(http.ResponseWriter, *http.Request, []string){
 		RouteCreate: s.create, RouteGet: s.get, RouteCancel: s.cancel, RouteWait: s.wait,
 		RouteWhoami: s.whoami, RouteSpaces: s.listSpaces, RouteRuntimes: s.listRuntimes,
+		RouteArtifacts: s.listArtifacts, RouteDownload: s.download,
 	}[route]
 	if f, ok := s.faults.next(route); ok {
 		s.serveFault(w, r, f, func(w http.ResponseWriter) { handler(w, r, params) })
@@ -131,6 +133,9 @@ func match(method, path string) (string, []string) {
 		return RouteCancel, []string{parts[2]}
 	case method == "POST" && len(parts) == 4 && parts[0] == "v1" && parts[1] == "invocations" && parts[3] == "wait":
 		return RouteWait, []string{parts[2]}
+	}
+	if route, params := matchArtifacts(method, parts); route != "" {
+		return route, params
 	}
 	return matchDirectory(method, parts)
 }

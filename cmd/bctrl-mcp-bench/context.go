@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 )
@@ -13,8 +15,9 @@ import (
 const bctrlHostedTools = 120
 
 // contextCost measures what the tools cost in a model's context: the
-// tools/list answer and a typical create result, against exposing one tool
-// per API operation with the OpenAPI schemas.
+// tools/list answer and create results (typical, large, over the result
+// budget, with files), against exposing one tool per API operation with the
+// OpenAPI schemas.
 func contextCost(e *benchEnv) ([]row, error) {
 	p, err := e.startSimulated("50")
 	if err != nil {
@@ -28,10 +31,22 @@ func contextCost(e *benchEnv) ([]row, error) {
 		return nil, err
 	}
 	list := lastLine(p.Stdout.Bytes())
-	if _, err := p.Call("create", "create_invocation", map[string]any{"provider": "stagehand", "input": map[string]any{"instruction": "Find the cheapest flight sim:steps=4"}, "waitSeconds": 10}); err != nil {
-		return nil, err
+	results := []struct{ name, instruction string }{
+		{"typical create_invocation result (succeeded)", "Find the cheapest flight sim:steps=4"},
+		{"create_invocation result, 80-product answer (whole in the text)", "List the catalogue sim:rows=80 sim:steps=2"},
+		{"create_invocation result, 2,000-row answer (text cut at the 24,000-character budget)", "List everything sim:rows=2000 sim:steps=2"},
+		{"create_invocation result with two files (links, screenshot inline)", "Export the prices sim:artifacts sim:steps=2"},
 	}
-	result := lastLine(p.Stdout.Bytes())
+	var resultRows []row
+	for i, r := range results {
+		res, err := p.Call(fmt.Sprint("create", i), "create_invocation", map[string]any{"provider": "stagehand", "input": map[string]any{"instruction": r.instruction}, "waitSeconds": 10})
+		if err != nil {
+			return nil, err
+		}
+		line := float64(len(lastLine(p.Stdout.Bytes())))
+		resultRows = append(resultRows, row{name: r.name, unit: "KiB", samples: []float64{line / 1024},
+			note: fmt.Sprintf("whole line %s; the text %s characters (%s)", tokens(line), num(float64(textLength(res))), tokens(float64(textLength(res))))})
+	}
 	perOp, err := perOperationTools()
 	if err != nil {
 		return nil, err
@@ -42,13 +57,28 @@ func contextCost(e *benchEnv) ([]row, error) {
 	}
 	perTool := float64(len(perOp)) / 4
 	kb := func(n float64) []float64 { return []float64{n / 1024} }
-	return []row{
+	rows := []row{
 		{name: "tools/list answer (3 tools)", unit: "KiB", samples: kb(float64(len(list))), note: tokens(float64(len(list)))},
 		{name: "of which name + description + input schema (what most clients send the model)", unit: "KiB", samples: kb(float64(seen)), note: tokens(float64(seen))},
-		{name: "typical create_invocation result (succeeded)", unit: "KiB", samples: kb(float64(len(result))), note: tokens(float64(len(result)))},
+	}
+	rows = append(rows, resultRows...)
+	return append(rows, []row{
 		{name: "one tool per operation, same 4 operations, OpenAPI inputs inlined", unit: "KiB", samples: kb(float64(len(perOp))), note: tokens(float64(len(perOp)))},
 		{name: "one tool per operation, 120 tools (bctrl's hosted MCP) at that size", unit: "KiB", samples: kb(perTool * bctrlHostedTools), note: "estimate; " + tokens(perTool*bctrlHostedTools)},
-	}, nil
+	}...), nil
+}
+
+// textLength is the characters of a tool result's text content.
+func textLength(res map[string]any) int {
+	n := 0
+	items, _ := res["content"].([]any)
+	for _, c := range items {
+		if m, _ := c.(map[string]any); m["type"] == "text" {
+			s, _ := m["text"].(string)
+			n += utf8.RuneCountInString(s)
+		}
+	}
+	return n
 }
 
 // modelVisible sums, over the tools of a tools/list answer, the bytes of

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
+	"github.com/bctrlhq/bctrl-mcp/tools"
 	"github.com/google/uuid"
 )
 
@@ -35,8 +36,20 @@ type config struct {
 	readOnly  bool
 	simulate  bool
 	logLevel  slog.Level
-	http      httpConfig
+	// resultBudget is how many characters a tool result's text may take.
+	resultBudget int
+	// artifactMaxBytes is the largest artifact a resources/read downloads.
+	artifactMaxBytes int64
+	http             httpConfig
 }
+
+// Bounds of the settings that take sizes.
+const (
+	minResultBudget     = 1000
+	maxResultBudget     = 10_000_000
+	minArtifactMaxBytes = 1
+	maxArtifactMaxBytes = 1 << 30
+)
 
 // parseConfig reads flags over environment defaults and checks them. The
 // key comes only from the environment, so it never shows in a process list.
@@ -58,8 +71,18 @@ func parseConfig(name string, args []string, stderr io.Writer, getenv func(strin
 	fs.BoolVar(&cfg.readOnly, "read-only", readOnly, "register only read-only tools")
 	fs.BoolVar(&cfg.simulate, "simulate", simulate, "use the built-in simulator")
 	fs.StringVar(&level, "log-level", envOr(getenv, "BCTRL_LOG_LEVEL", "info"), "stderr log level")
+	budget := fs.String("result-budget", envOr(getenv, "BCTRL_RESULT_BUDGET", strconv.Itoa(tools.DefaultResultBudget)), "characters of a result's text")
+	maxBytes := fs.String("artifact-max-bytes", envOr(getenv, "BCTRL_ARTIFACT_MAX_BYTES", strconv.Itoa(tools.DefaultArtifactMaxBytes)), "largest artifact read")
 	httpFlags := cfg.http.flags(fs, getenv)
 	if err := parseFlags(fs, args, stderr, usage); err != nil {
+		return cfg, err
+	}
+	n, err := sizeSetting("--result-budget / BCTRL_RESULT_BUDGET", *budget, minResultBudget, maxResultBudget, "characters")
+	if err != nil {
+		return cfg, err
+	}
+	cfg.resultBudget = int(n)
+	if cfg.artifactMaxBytes, err = sizeSetting("--artifact-max-bytes / BCTRL_ARTIFACT_MAX_BYTES", *maxBytes, minArtifactMaxBytes, maxArtifactMaxBytes, "bytes"); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -106,6 +129,15 @@ func (c *config) check() error {
 		}
 	}
 	return nil
+}
+
+// sizeSetting reads a whole number from lo to hi.
+func sizeSetting(name, v string, lo, hi int64, unit string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("%s %q: use a whole number of %s from %d to %d", name, v, unit, lo, hi)
+	}
+	return n, nil
 }
 
 func envOr(getenv func(string) string, key, def string) string {

@@ -47,7 +47,8 @@ func toolDocs() (string, error) {
 		b.WriteString(params)
 		b.WriteString("\n")
 	}
-	b.WriteString("Every result carries `structuredContent` (the invocation with all API fields, plus `terminal`, `next` and, for creates, `idempotencyKey`) and a short text. " +
+	b.WriteString("Every result carries `structuredContent` (the invocation with all API fields, plus `terminal`, `next`, for creates `idempotencyKey`, and for an ended invocation with files `artifacts`) " +
+		"and a text with the agent's whole answer up to the [result budget](#results-files-and-resources). " +
 		"The output schema types the top-level fields and leaves nested objects, and fields a newer API adds, open. Full schemas: `bctrl-mcp schema [tool]`.\n")
 	return b.String(), nil
 }

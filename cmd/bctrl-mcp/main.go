@@ -117,6 +117,10 @@ Serve flags (each has an environment twin):
   --read-only    BCTRL_READ_ONLY    register only get_invocation
   --simulate     BCTRL_SIMULATE     use the built-in simulator instead of the network
   --log-level    BCTRL_LOG_LEVEL    stderr log level: debug, info, warn, error (default info)
+  --result-budget       BCTRL_RESULT_BUDGET       characters a tool result's text may take; a longer
+                                                  answer is cut and linked whole (default 24000)
+  --artifact-max-bytes  BCTRL_ARTIFACT_MAX_BYTES  largest run artifact a resources/read downloads
+                                                  (default 10485760, 10 MiB)
   --http         BCTRL_HTTP_ADDR    serve Streamable HTTP on this address (e.g. 127.0.0.1:8080) instead of stdio
   --http-auth    BCTRL_HTTP_AUTH    none (loopback only; the default), token or passthrough
   --http-allowed-origins BCTRL_HTTP_ALLOWED_ORIGINS  origins (and hosts) allowed besides loopback, comma-separated

@@ -26,6 +26,10 @@ func TestConfigErrorsExitTwo(t *testing.T) {
 		{"plain http", []string{"--base-url", "http://api.bctrl.ai"}, map[string]string{"BCTRL_API_KEY": "k", "BCTRL_SPACE_ID": space, "BCTRL_RUNTIME_ID": rt}, "plain http"},
 		{"bad bool", nil, map[string]string{"BCTRL_READ_ONLY": "sure"}, "BCTRL_READ_ONLY"},
 		{"bad level", []string{"--log-level", "loud"}, map[string]string{"BCTRL_SIMULATE": "1"}, "log-level"},
+		{"bad budget", nil, map[string]string{"BCTRL_SIMULATE": "1", "BCTRL_RESULT_BUDGET": "lots"}, "BCTRL_RESULT_BUDGET"},
+		{"tiny budget", []string{"--result-budget", "10"}, map[string]string{"BCTRL_SIMULATE": "1"}, "from 1000"},
+		{"zero artifact cap", []string{"--artifact-max-bytes", "0"}, map[string]string{"BCTRL_SIMULATE": "1"}, "artifact-max-bytes"},
+		{"bad artifact cap", nil, map[string]string{"BCTRL_SIMULATE": "1", "BCTRL_ARTIFACT_MAX_BYTES": "10MiB"}, "BCTRL_ARTIFACT_MAX_BYTES"},
 		{"unknown command", []string{"frobnicate"}, nil, "unknown command"},
 		{"unknown tool", []string{"schema", "nope"}, nil, "unknown tool"},
 	}
@@ -58,6 +62,20 @@ func TestSpaceAndRuntimeAreOptional(t *testing.T) {
 		if cfg.spaceID != vars["BCTRL_SPACE_ID"] || cfg.runtimeID != vars["BCTRL_RUNTIME_ID"] {
 			t.Errorf("%v: space %q, runtime %q", vars, cfg.spaceID, cfg.runtimeID)
 		}
+	}
+}
+
+// TestSizeSettings: the result budget and the artifact cap default to
+// 24,000 characters and 10 MiB; the flag wins over its environment twin.
+func TestSizeSettings(t *testing.T) {
+	cfg, err := parseConfig("serve", nil, io.Discard, env(map[string]string{"BCTRL_SIMULATE": "1"}))
+	if err != nil || cfg.resultBudget != 24000 || cfg.artifactMaxBytes != 10<<20 {
+		t.Errorf("defaults: %d, %d, %v", cfg.resultBudget, cfg.artifactMaxBytes, err)
+	}
+	cfg, err = parseConfig("serve", []string{"--result-budget", "5000"}, io.Discard,
+		env(map[string]string{"BCTRL_SIMULATE": "1", "BCTRL_RESULT_BUDGET": "9000", "BCTRL_ARTIFACT_MAX_BYTES": "2048"}))
+	if err != nil || cfg.resultBudget != 5000 || cfg.artifactMaxBytes != 2048 {
+		t.Errorf("set: %d, %d, %v", cfg.resultBudget, cfg.artifactMaxBytes, err)
 	}
 }
 

@@ -74,6 +74,7 @@ func serverConfig(cfg config, speed float64, logger *slog.Logger) (mcpserver.Con
 		Name: "bctrl-mcp", Version: version(), UserAgent: "bctrl-mcp/" + version(),
 		BaseURL: cfg.baseURL, APIKey: cfg.apiKey,
 		DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger,
+		ResultBudget: cfg.resultBudget, ArtifactMaxBytes: cfg.artifactMaxBytes,
 	}
 	passthrough := cfg.http.addr != "" && cfg.http.auth == authPassthrough
 	out.PerRequestKeys = passthrough

@@ -31,9 +31,12 @@ With BCTRL_API_KEY set, requests must carry that key; otherwise any key works.
 Outcome markers: put one in the instruction (or the metadata key in brackets)
   sim:succeeded (default), sim:failed, sim:timed_out, sim:hang   [simOutcome]
   sim:steps=N   N agent steps, default 5                          [simSteps]
+  sim:table     the answer is a few rows; sim:rows=N  N product rows (large answers)
+  sim:artifacts a succeeding run produces a CSV download and a final PNG screenshot
 
 It also serves GET /v1/auth/whoami, /v1/spaces and /v1/spaces/{id}/runtimes
-with one simulated space and its runtimes, for bctrl-mcp setup and doctor.
+with one simulated space and its runtimes, for bctrl-mcp setup and doctor, and
+GET /v1/runs/{runId}/artifacts with the download addresses it lists.
 `
 
 // simCmd serves the simulator over HTTP until interrupted. It requires

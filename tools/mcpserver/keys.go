@@ -81,3 +81,19 @@ func (a perRequestAPI) FollowInvocation(ctx context.Context, id string, wait tim
 	}
 	return c.FollowInvocation(ctx, id, wait, opts)
 }
+
+func (a perRequestAPI) ListRunArtifacts(ctx context.Context, runID string) ([]bctrl.Artifact, error) {
+	c, err := a.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.ListRunArtifacts(ctx, runID)
+}
+
+func (a perRequestAPI) DownloadArtifact(ctx context.Context, art bctrl.Artifact, maxBytes int64) (*bctrl.Download, error) {
+	c, err := a.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.DownloadArtifact(ctx, art, maxBytes)
+}

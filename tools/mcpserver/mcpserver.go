@@ -56,6 +56,10 @@ type Config struct {
 	Drain <-chan struct{}
 	// Logger receives server-side logs; nil discards them.
 	Logger *slog.Logger
+	// ResultBudget and ArtifactMaxBytes bound results and artifact reads
+	// (see tools.Deps; zero picks the defaults).
+	ResultBudget     int
+	ArtifactMaxBytes int64
 }
 
 // New assembles the server: API client, tools, mcp-go server and the tasks layer.
@@ -76,6 +80,7 @@ func New(cfg Config) (*tasks.Server, error) {
 	deps := tools.Deps{
 		DefaultSpaceID: cfg.DefaultSpaceID, DefaultRuntimeID: cfg.DefaultRuntimeID,
 		ReadOnly: cfg.ReadOnly, Follow: cfg.Follow, Drain: cfg.Drain, Logger: cfg.Logger,
+		ResultBudget: cfg.ResultBudget, ArtifactMaxBytes: cfg.ArtifactMaxBytes,
 	}
 	if cfg.PerRequestKeys {
 		// Check the options once, so a bad base URL fails at start, not on the first call.

@@ -7,7 +7,10 @@
 //     tools/era): -32022 for a _meta protocol version we do not implement,
 //     -32602 for an unknown per-request log level;
 //   - the Tasks extension, io.modelcontextprotocol/tasks (SEP-2663), whose
-//     tasks are bctrl invocations.
+//     tasks are bctrl invocations;
+//   - the era's error code (-32002, or -32602 from 2026-07-28) for a
+//     resources/read whose URI matches a resource template but names
+//     nothing, which mcp-go would answer -32603 (resources.go).
 //
 // # What we implement of the Tasks extension
 //
@@ -34,7 +37,8 @@
 //     with the progress line as statusMessage ("running · step 3/7 ·
 //     Filling the login form"); succeeded, failed and timed_out are
 //     "completed", whose result is the CallToolResult get_invocation
-//     returns for the ended invocation, built from the invocation alone (a
+//     returns for the ended invocation, built from the invocation (and,
+//     when it produced files, its run's artifact list) alone (a
 //     failed invocation is a tool-level error, isError, not the extension's
 //     "failed"); cancelled is "cancelled".
 //   - ttlMs is 3600000 (one hour), a conservative promise: bctrl does not

@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
-	"github.com/bctrlhq/bctrl-mcp/tools"
 	"github.com/google/uuid"
 	"github.com/mark3labs/mcp-go/mcp"
 )
@@ -86,7 +85,7 @@ func (s *Server) serveTaskMethod(ctx context.Context, req request) mcp.JSONRPCMe
 	}
 	t := taskOf(inv)
 	if t.Status == statusCompleted {
-		t.Result = s.toolResult(tools.InvocationResult(inv))
+		t.Result = s.toolResult(s.invs.Result(ctx, inv))
 	}
 	return response(req.ID, taskResult{resultEnvelope: s.envelope(string(mcp.ResultTypeComplete)), task: t})
 }

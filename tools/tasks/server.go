@@ -63,9 +63,9 @@ func (s *Server) WithContext(ctx context.Context, sess server.ClientSession) con
 	return s.mcp.WithContext(ctx, sess)
 }
 
-// HandleMessage answers one JSON-RPC message: era errors and the Tasks
-// extension here, everything else through mcp-go. It returns nil for
-// notifications and responses.
+// HandleMessage answers one JSON-RPC message: era errors, the Tasks
+// extension and the era's code for unknown resources here, everything else
+// through mcp-go. It returns nil for notifications and responses.
 func (s *Server) HandleMessage(ctx context.Context, message json.RawMessage) mcp.JSONRPCMessage {
 	req, ok := parseRequest(message)
 	if !ok {
@@ -85,6 +85,9 @@ func (s *Server) HandleMessage(ctx context.Context, message json.RawMessage) mcp
 		case req.Method == string(mcp.MethodToolsCall) && req.toolName() == schema.ToolCreate && meta.Modern && meta.Declares(ExtensionID):
 			return s.createTask(ctx, req, message)
 		}
+	}
+	if req.Method == string(mcp.MethodResourcesRead) {
+		return s.readResource(ctx, meta, message)
 	}
 	resp := s.mcp.HandleMessage(ctx, message)
 	if s.invs != nil && req.Method == string(mcp.MethodServerDiscover) {
