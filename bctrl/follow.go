@@ -157,7 +157,7 @@ func (f *follower) observe(inv *Invocation) {
 
 // stateChanged compares what a watcher cares about: status and progress.
 func stateChanged(a, b *Invocation) bool {
-	if a.Status != b.Status || a.StepCount != b.StepCount {
+	if a.Status != b.Status || a.Steps() != b.Steps() {
 		return true
 	}
 	switch {

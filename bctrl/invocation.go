@@ -28,7 +28,8 @@ func (s Status) Terminal() bool {
 
 // Invocation is the invocation object every endpoint returns. Nullable API
 // fields are empty (strings) or nil (pointers) when the API sent null;
-// ArtifactCount is a pointer so that 0 stays a value. Fields the type does
+// the counters (SequenceNo, StepCount, ArtifactCount) are pointers so that
+// 0 stays a value, distinct from an answer without them. Fields the type does
 // not know are kept in Extra.
 type Invocation struct {
 	ID                string            `json:"id" jsonschema:"required,format=uuid,description=Invocation id: pass it to get_invocation and cancel_invocation."`
@@ -39,8 +40,8 @@ type Invocation struct {
 	RuntimeKind       string            `json:"runtimeKind,omitempty" jsonschema:"enum=browser,enum=desktop,enum=spreadsheet,description=Kind of runtime."`
 	ExecutionMode     string            `json:"executionMode,omitempty" jsonschema:"enum=inline,enum=durable,description=How the platform executes it."`
 	EntryCall         string            `json:"entryCall,omitempty" jsonschema:"description=Platform call that started it."`
-	SequenceNo        int64             `json:"sequenceNo,omitempty" jsonschema:"description=Position among the run's commands."`
-	StepCount         int64             `json:"stepCount,omitempty" jsonschema:"description=Agent steps taken so far."`
+	SequenceNo        *int64            `json:"sequenceNo,omitempty" jsonschema:"description=Position among the run's commands."`
+	StepCount         *int64            `json:"stepCount,omitempty" jsonschema:"description=Agent steps taken so far."`
 	ArtifactCount     *int64            `json:"artifactCount,omitempty" jsonschema:"description=Artifacts produced so far."`
 	Progress          *Progress         `json:"progress,omitempty" jsonschema:"description=Live progress while it runs."`
 	Result            *InvocationResult `json:"result,omitempty" jsonschema:"description=Outcome of the agent's steps once it has run."`
@@ -166,4 +167,12 @@ type RecordStep struct {
 type RecordStepOptions struct {
 	DryRun    *bool  `json:"dryRun,omitempty" jsonschema:"description=Whether it was a dry run."`
 	TimeoutMS *int64 `json:"timeoutMs,omitempty" jsonschema:"description=Call timeout in milliseconds."`
+}
+
+// Steps returns the agent steps taken so far, 0 when the API did not say.
+func (inv *Invocation) Steps() int64 {
+	if inv.StepCount == nil {
+		return 0
+	}
+	return *inv.StepCount
 }

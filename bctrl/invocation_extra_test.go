@@ -20,7 +20,7 @@ func TestUnknownFieldsSurviveDecodeAndEncode(t *testing.T) {
 	if err := json.Unmarshal([]byte(newerInvocation), &inv); err != nil {
 		t.Fatal(err)
 	}
-	if inv.Status != StatusSucceeded || inv.StepCount != 3 || inv.DurationMS == nil || *inv.DurationMS != 1200 {
+	if inv.Status != StatusSucceeded || inv.Steps() != 3 || inv.DurationMS == nil || *inv.DurationMS != 1200 {
 		t.Errorf("known fields %+v", inv)
 	}
 	if len(inv.Extra) != 3 || string(inv.Extra["tags"]) != `["a","b"]` || string(inv.Extra["priority"]) != "null" {
@@ -41,21 +41,23 @@ func TestUnknownFieldsSurviveDecodeAndEncode(t *testing.T) {
 	}
 }
 
-// TestArtifactCountZeroIsAValue: 0 artifacts is reported as 0, and an
-// answer without the field stays without it.
-func TestArtifactCountZeroIsAValue(t *testing.T) {
-	for body, want := range map[string]string{
-		`{"id":"x","status":"running","artifactCount":0}`: `"artifactCount":0`,
-		`{"id":"x","status":"running","artifactCount":2}`: `"artifactCount":2`,
-		`{"id":"x","status":"running"}`:                   "",
-	} {
-		var inv Invocation
-		if err := json.Unmarshal([]byte(body), &inv); err != nil {
-			t.Fatal(err)
-		}
-		raw, _ := json.Marshal(inv)
-		if got := strings.Contains(string(raw), `"artifactCount"`); got != (want != "") || !strings.Contains(string(raw), want) {
-			t.Errorf("%s encodes as %s, want %q", body, raw, want)
+// TestCountersZeroIsAValue: a counter of 0 (artifacts, steps, sequence
+// number) is reported as 0, and an answer without the field stays without it.
+func TestCountersZeroIsAValue(t *testing.T) {
+	for _, field := range []string{"artifactCount", "stepCount", "sequenceNo"} {
+		for body, want := range map[string]string{
+			`{"id":"x","status":"running","` + field + `":0}`: `"` + field + `":0`,
+			`{"id":"x","status":"running","` + field + `":2}`: `"` + field + `":2`,
+			`{"id":"x","status":"running"}`:                   "",
+		} {
+			var inv Invocation
+			if err := json.Unmarshal([]byte(body), &inv); err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := json.Marshal(inv)
+			if got := strings.Contains(string(raw), `"`+field+`"`); got != (want != "") || !strings.Contains(string(raw), want) {
+				t.Errorf("%s encodes as %s, want %q", body, raw, want)
+			}
 		}
 	}
 }

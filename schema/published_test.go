@@ -103,7 +103,7 @@ func fullInvocation() bctrl.Invocation {
 	id := "0b9e8d7c-6b5a-4f3e-8d2c-1b0a9f8e7d6c"
 	return bctrl.Invocation{
 		ID: id, Status: bctrl.StatusFailed, SpaceID: id, RuntimeID: id, RunID: id, RuntimeKind: "browser", ExecutionMode: "durable",
-		EntryCall: "agent.execute", SequenceNo: 3, StepCount: 2, ArtifactCount: bctrl.Ptr[int64](1),
+		EntryCall: "agent.execute", SequenceNo: bctrl.Ptr[int64](3), StepCount: bctrl.Ptr[int64](2), ArtifactCount: bctrl.Ptr[int64](1),
 		Progress: &bctrl.Progress{Step: 2, TotalSteps: 2, Message: "done", CurrentCall: "agent.execute", LastEventType: "step"},
 		Result: &bctrl.InvocationResult{Mode: "fail-fast", OK: false, RuntimeID: id, Steps: []bctrl.Step{
 			{Index: 0, Call: "page.goto", OK: true, Result: map[string]any{"url": "https://example.com"},

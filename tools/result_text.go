@@ -48,8 +48,8 @@ func stateText(inv *bctrl.Invocation) string {
 	if inv.DurationMS != nil {
 		fmt.Fprintf(&b, " after %s", (time.Duration(*inv.DurationMS) * time.Millisecond).Round(100*time.Millisecond))
 	}
-	if inv.Status.Terminal() && inv.StepCount > 0 {
-		fmt.Fprintf(&b, ", %d steps", inv.StepCount)
+	if inv.Status.Terminal() && inv.Steps() > 0 {
+		fmt.Fprintf(&b, ", %d steps", inv.Steps())
 	}
 	b.WriteString(".")
 	if e := inv.Error; e != nil {

@@ -160,7 +160,7 @@ func (r *statusReporter) sendProgress() {
 func nextProgress(prev float64, inv *bctrl.Invocation, total int64) float64 {
 	base := 0.0
 	if inv != nil {
-		base = float64(max(inv.StepCount-1, 0))
+		base = float64(max(inv.Steps()-1, 0))
 		if inv.Progress != nil && inv.Progress.Step > 0 {
 			base = float64(inv.Progress.Step - 1)
 		}
