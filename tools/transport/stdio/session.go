@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
@@ -17,10 +18,10 @@ type session struct {
 	notifications chan mcp.JSONRPCNotification
 	initialized   atomic.Bool
 
-	mu           sync.RWMutex
-	level        mcp.LoggingLevel
-	clientInfo   mcp.Implementation
-	capabilities mcp.ClientCapabilities
+	jsonrpc.ClientRecord
+
+	mu    sync.RWMutex
+	level mcp.LoggingLevel
 }
 
 var (
@@ -58,32 +59,4 @@ func (s *session) GetLogLevel() mcp.LoggingLevel {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.level
-}
-
-// GetClientInfo returns what the client said about itself.
-func (s *session) GetClientInfo() mcp.Implementation {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.clientInfo
-}
-
-// SetClientInfo records what the client said about itself.
-func (s *session) SetClientInfo(info mcp.Implementation) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.clientInfo = info
-}
-
-// GetClientCapabilities returns the client's declared capabilities.
-func (s *session) GetClientCapabilities() mcp.ClientCapabilities {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.capabilities
-}
-
-// SetClientCapabilities records the client's declared capabilities.
-func (s *session) SetClientCapabilities(c mcp.ClientCapabilities) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.capabilities = c
 }

@@ -2,9 +2,9 @@ package streamablehttp
 
 import (
 	"strconv"
-	"sync"
 	"sync/atomic"
 
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
@@ -24,10 +24,7 @@ var sessionIDs atomic.Uint64
 type requestSession struct {
 	id            string
 	notifications chan mcp.JSONRPCNotification
-
-	mu           sync.Mutex
-	clientInfo   mcp.Implementation
-	capabilities mcp.ClientCapabilities
+	jsonrpc.ClientRecord
 }
 
 var (
@@ -62,31 +59,3 @@ func (s *requestSession) SetLogLevel(mcp.LoggingLevel) {}
 // GetLogLevel is the level of legacy requests: errors only. (Requests of
 // 2026-07-28 carry their own level, which mcp-go applies instead.)
 func (s *requestSession) GetLogLevel() mcp.LoggingLevel { return mcp.LoggingLevelError }
-
-// GetClientInfo returns what the request said about its client.
-func (s *requestSession) GetClientInfo() mcp.Implementation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.clientInfo
-}
-
-// SetClientInfo records what the request said about its client.
-func (s *requestSession) SetClientInfo(info mcp.Implementation) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.clientInfo = info
-}
-
-// GetClientCapabilities returns the capabilities the request declared.
-func (s *requestSession) GetClientCapabilities() mcp.ClientCapabilities {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.capabilities
-}
-
-// SetClientCapabilities records the capabilities the request declared.
-func (s *requestSession) SetClientCapabilities(c mcp.ClientCapabilities) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.capabilities = c
-}
