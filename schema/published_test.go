@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
-	"github.com/bctrlhq/bctrl-mcp/schema/jsonval"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/jsonval"
 )
 
 // TestOutputSchemaAcceptsEveryResult validates a result with every field

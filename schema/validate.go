@@ -6,7 +6,7 @@ import (
 	"sync"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
-	"github.com/bctrlhq/bctrl-mcp/schema/jsonval"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/jsonval"
 )
 
 // Validator checks tool arguments. create_invocation publishes a flat

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/jsonval"
 	"github.com/bctrlhq/bctrl-mcp/schema"
-	"github.com/bctrlhq/bctrl-mcp/schema/jsonval"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 

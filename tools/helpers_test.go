@@ -12,8 +12,8 @@ import (
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/jsonval"
 	"github.com/bctrlhq/bctrl-mcp/schema"
-	"github.com/bctrlhq/bctrl-mcp/schema/jsonval"
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 )

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/bctrlhq/bctrl-mcp/schema/jsonval"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/jsonval"
 	"go.yaml.in/yaml/v3"
 )
 

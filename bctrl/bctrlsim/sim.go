@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bctrlhq/bctrl-mcp/schema/jsonval"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/jsonval"
 	"github.com/google/uuid"
 )
 

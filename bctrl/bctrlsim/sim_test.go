@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bctrlhq/bctrl-mcp/schema/jsonval"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/jsonval"
 )
 
 const (

@@ -7,7 +7,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/bctrlhq/bctrl-mcp/schema/jsonval"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/jsonval"
 )
 
 // registrySchema is the MCP registry's server.json schema, vendored with
