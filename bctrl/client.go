@@ -113,19 +113,23 @@ func NewClient(opts ...Option) (*Client, error) {
 func ParseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL", raw)
+		// Not echoed: what does not parse cannot be shown without its secrets.
+		return nil, errors.New("the base URL is not an absolute http(s) URL such as https://api.bctrl.ai")
+	}
+	// Errors name the URL without user info, query or fragment: a mistyped
+	// base URL may carry a password or a key there.
+	shown := withoutSecrets(u)
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", shown)
 	}
 	switch u.Scheme {
 	case "https":
 	case "http":
 		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("base URL %q uses plain http to a non-loopback host; use https so the API key is not sent in the clear", raw)
+			return nil, fmt.Errorf("base URL %q uses plain http to a non-loopback host; use https so the API key is not sent in the clear", shown)
 		}
 	default:
-		return nil, fmt.Errorf("base URL %q must use https (or http on loopback)", raw)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", raw)
+		return nil, fmt.Errorf("base URL %q must use https (or http on loopback)", shown)
 	}
 	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/v1")
 	return u, nil

@@ -336,3 +336,23 @@ func jsonEqual(a, b any) bool {
 	nb, _ := json.Marshal(vb)
 	return string(na) == string(nb)
 }
+
+// TestParseBaseURLErrorsCarryNoSecrets: a refused base URL is named in the
+// error without its user info, query or fragment, which may hold secrets.
+func TestParseBaseURLErrorsCarryNoSecrets(t *testing.T) {
+	for _, raw := range []string{
+		"https://user:s3cretpass@api.example.com/?api_key=k3yk3yk3y",
+		"http://user:s3cretpass@api.example.com/v1#k3yk3yk3y",
+		"ftp://user:s3cretpass@api.example.com/?token=k3yk3yk3y",
+		"https://user:s3cretpass@[::1/?api_key=k3yk3yk3y",
+		"user:s3cretpass@nohost?api_key=k3yk3yk3y",
+	} {
+		_, err := ParseBaseURL(raw)
+		if err == nil {
+			t.Fatalf("%q was accepted", raw)
+		}
+		if strings.Contains(err.Error(), "s3cretpass") || strings.Contains(err.Error(), "k3yk3yk3y") {
+			t.Errorf("the error for a refused base URL shows a secret: %v", err)
+		}
+	}
+}
