@@ -18,16 +18,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
-// Error codes of revision 2026-07-28, outside the legacy -32000..-32019 range.
-const (
-	// CodeMissingRequiredClientCapability: the request lacks a capability the server needs.
-	CodeMissingRequiredClientCapability = -32021
-	// CodeUnsupportedProtocolVersion: the request's protocol version is not one the server implements.
-	CodeUnsupportedProtocolVersion = -32022
-	// CodeInvalidParams is JSON-RPC's invalid params.
-	CodeInvalidParams = -32602
-)
-
 // logLevels are the levels of the logging utility (RFC 5424 names).
 var logLevels = []string{"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"}
 
@@ -58,22 +48,32 @@ func (m Meta) Declares(id string) bool {
 // that is not an object, or has no _meta, yields the zero Meta (legacy).
 func Parse(message json.RawMessage) Meta {
 	var envelope struct {
-		Params struct {
-			Meta map[string]json.RawMessage `json:"_meta"`
-		} `json:"params"`
+		Params json.RawMessage `json:"params"`
 	}
 	if json.Unmarshal(message, &envelope) != nil {
 		return Meta{}
 	}
+	return ParseParams(envelope.Params)
+}
+
+// ParseParams is Parse for a message's params member alone, for a caller
+// that has already taken the message apart.
+func ParseParams(params json.RawMessage) Meta {
+	var p struct {
+		Meta map[string]json.RawMessage `json:"_meta"`
+	}
+	if len(params) == 0 || json.Unmarshal(params, &p) != nil {
+		return Meta{}
+	}
 	var m Meta
-	meta := envelope.Params.Meta
+	meta := p.Meta
 	if raw, ok := meta[mcp.MetaKeyProtocolVersion]; ok && string(raw) != "null" {
 		m.versionSet = true
 		m.badVersion = json.Unmarshal(raw, &m.Version) != nil
 	}
 	if raw, ok := meta[mcp.MetaKeyLogLevel]; ok && string(raw) != "null" {
 		m.logLevelSet = true
-		m.logLevelRaw = clip(string(raw), 40)
+		m.logLevelRaw = Clip(string(raw), 40)
 		m.badLogLevel = json.Unmarshal(raw, &m.LogLevel) != nil
 	}
 	m.Modern = m.versionSet && !m.badVersion && mcp.IsModernProtocol(m.Version)
@@ -93,12 +93,6 @@ type Error struct {
 	Data    any
 }
 
-// UnsupportedVersionData is the data of a -32022 error.
-type UnsupportedVersionData struct {
-	Supported []string `json:"supported"`
-	Requested string   `json:"requested"`
-}
-
 // Check returns the error a request with this _meta must get, or nil when
 // it may be served. supported lists the protocol versions the server
 // implements (what server/discover reports); a declared version outside it
@@ -107,23 +101,24 @@ type UnsupportedVersionData struct {
 func Check(m Meta, supported []string) *Error {
 	switch {
 	case m.badVersion:
-		return &Error{Code: CodeInvalidParams, Message: fmt.Sprintf("invalid _meta: %s must be a string such as %q", mcp.MetaKeyProtocolVersion, mcp.LATEST_PROTOCOL_VERSION)}
+		return &Error{Code: mcp.INVALID_PARAMS, Message: fmt.Sprintf("invalid _meta: %s must be a string such as %q", mcp.MetaKeyProtocolVersion, mcp.LATEST_PROTOCOL_VERSION)}
 	case m.versionSet && !slices.Contains(supported, m.Version):
 		return &Error{
-			Code:    CodeUnsupportedProtocolVersion,
+			Code:    mcp.UNSUPPORTED_PROTOCOL_VERSION,
 			Message: fmt.Sprintf("Unsupported protocol version %q; this server implements %v", m.Version, supported),
-			Data:    UnsupportedVersionData{Supported: supported, Requested: m.Version},
+			Data:    mcp.UnsupportedProtocolVersionData{Supported: supported, Requested: m.Version},
 		}
 	case !m.Modern:
 		return nil // the log level is a 2026-07-28 key; earlier requests never carry one
 	case m.badLogLevel || (m.logLevelSet && !slices.Contains(logLevels, m.LogLevel)):
-		return &Error{Code: CodeInvalidParams, Message: fmt.Sprintf("invalid _meta: %s must be one of %v, not %s", mcp.MetaKeyLogLevel, logLevels, m.logLevelRaw)}
+		return &Error{Code: mcp.INVALID_PARAMS, Message: fmt.Sprintf("invalid _meta: %s must be one of %v, not %s", mcp.MetaKeyLogLevel, logLevels, m.logLevelRaw)}
 	}
 	return nil
 }
 
-// clip shortens s to at most n bytes for an error message.
-func clip(s string, n int) string {
+// Clip shortens s to at most n bytes, on a character boundary, for
+// echoing a caller's value in an error message.
+func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -8,14 +8,9 @@ import (
 	"net/http"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
+	"github.com/bctrlhq/bctrl-mcp/tools/era"
 	"github.com/google/uuid"
 	"github.com/mark3labs/mcp-go/mcp"
-)
-
-// JSON-RPC codes this file answers with.
-const (
-	codeInvalidParams = -32602
-	codeInternalError = -32603
 )
 
 // resultEnvelope is what every result of this layer carries (revision 2026-07-28).
@@ -50,7 +45,7 @@ func (s *Server) toolResult(res *mcp.CallToolResult) *mcp.CallToolResult {
 func (s *Server) createTask(ctx context.Context, req request, message json.RawMessage) mcp.JSONRPCMessage {
 	var call mcp.CallToolRequest
 	if err := json.Unmarshal(message, &call); err != nil {
-		return errorResponse(req.ID, codeInvalidParams, fmt.Sprintf("invalid tools/call params: %v", err), nil)
+		return errorResponse(req.ID, mcp.INVALID_PARAMS, fmt.Sprintf("invalid tools/call params: %v", err), nil)
 	}
 	inv, failed := s.invs.StartCreate(ctx, call)
 	if failed != nil {
@@ -97,10 +92,10 @@ func taskID(req request) (string, mcp.JSONRPCMessage) {
 		TaskID string `json:"taskId"`
 	}
 	if json.Unmarshal(req.Params, &p) != nil || p.TaskID == "" {
-		return "", errorResponse(req.ID, codeInvalidParams, req.Method+": params.taskId is required: the taskId of a task create_invocation returned", nil)
+		return "", errorResponse(req.ID, mcp.INVALID_PARAMS, req.Method+": params.taskId is required: the taskId of a task create_invocation returned", nil)
 	}
 	if _, err := uuid.Parse(p.TaskID); err != nil || len(p.TaskID) != 36 {
-		return "", errorResponse(req.ID, codeInvalidParams, fmt.Sprintf("Failed to retrieve task: task not found (%q is not a task id of this server)", clip(p.TaskID)), nil)
+		return "", errorResponse(req.ID, mcp.INVALID_PARAMS, fmt.Sprintf("Failed to retrieve task: task not found (%q is not a task id of this server)", era.Clip(p.TaskID, 64)), nil)
 	}
 	return p.TaskID, nil
 }
@@ -117,7 +112,7 @@ func endedAlready(err error) bool {
 func apiError(req request, err error) mcp.JSONRPCMessage {
 	var apiErr *bctrl.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-		return errorResponse(req.ID, codeInvalidParams, "Failed to retrieve task: task not found", nil)
+		return errorResponse(req.ID, mcp.INVALID_PARAMS, "Failed to retrieve task: task not found", nil)
 	}
 	msg := fmt.Sprintf("%s failed: could not reach bctrl (%v); try again in a few seconds", req.Method, err)
 	if errors.As(err, &apiErr) {
@@ -129,13 +124,5 @@ func apiError(req request, err error) mcp.JSONRPCMessage {
 			msg += ": " + apiErr.Message
 		}
 	}
-	return errorResponse(req.ID, codeInternalError, msg, nil)
-}
-
-// clip shortens an echoed id for an error message.
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
+	return errorResponse(req.ID, mcp.INTERNAL_ERROR, msg, nil)
 }

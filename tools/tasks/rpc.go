@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/bctrlhq/bctrl-mcp/tools/era"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -55,6 +54,6 @@ func errorResponse(id json.RawMessage, code int, message string, data any) mcp.J
 // declare the extension, saying what to declare.
 func missingExtension(req request) mcp.JSONRPCMessage {
 	data := map[string]any{"requiredCapabilities": map[string]any{"extensions": map[string]any{ExtensionID: struct{}{}}}}
-	return errorResponse(req.ID, era.CodeMissingRequiredClientCapability,
+	return errorResponse(req.ID, mcp.MISSING_REQUIRED_CLIENT_CAPABILITY,
 		fmt.Sprintf("Missing required client capability: %s needs the %s extension declared in _meta[%q].extensions", req.Method, ExtensionID, mcp.MetaKeyClientCapabilities), data)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 )
@@ -134,7 +135,7 @@ func TestUpdateAcknowledgesAndIgnores(t *testing.T) {
 func TestUnknownTaskIDsAreInvalidParams(t *testing.T) {
 	s := newStack(t, false)
 	for _, method := range []string{methodGet, methodCancel, methodUpdate} {
-		for _, id := range []any{"not-a-task", "../../v1/invocations", 42, nil, strings.Repeat("a", 5000)} {
+		for _, id := range []any{"not-a-task", "../../v1/invocations", 42, nil, strings.Repeat("a", 5000), "a" + strings.Repeat("é", 60)} {
 			before := s.sim.Requests()
 			e := s.errorOf(method, map[string]any{"taskId": id, "_meta": meta(true)})
 			if code(e) != -32602 || s.sim.Requests() != before {
@@ -142,6 +143,8 @@ func TestUnknownTaskIDsAreInvalidParams(t *testing.T) {
 			}
 			if msg, _ := e["message"].(string); len(msg) > 300 {
 				t.Errorf("%s: the error echoes too much (%d bytes)", method, len(msg))
+			} else if strings.ContainsRune(msg, utf8.RuneError) || strings.Contains(msg, `\x`) {
+				t.Errorf("%s: the echoed id is cut inside a character: %q", method, msg)
 			}
 		}
 		if e := s.errorOf(method, map[string]any{"taskId": unknownID, "_meta": meta(true)}); code(e) != -32602 || !strings.Contains(e["message"].(string), "not found") {

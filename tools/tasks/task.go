@@ -1,11 +1,11 @@
 package tasks
 
 import (
-	"strings"
 	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/tools"
+	"github.com/bctrlhq/bctrl-mcp/tools/era"
 )
 
 // Task statuses of the extension that our tasks reach.
@@ -51,9 +51,7 @@ func taskOf(inv *bctrl.Invocation) task {
 	if inv.Status.Terminal() && inv.Error != nil && inv.Error.Message != "" {
 		t.StatusMessage += " · " + inv.Error.Message
 	}
-	if len(t.StatusMessage) > maxStatusMessage {
-		t.StatusMessage = strings.ToValidUTF8(t.StatusMessage[:maxStatusMessage], "") + "…"
-	}
+	t.StatusMessage = era.Clip(t.StatusMessage, maxStatusMessage)
 	t.CreatedAt, t.LastUpdatedAt = timestamps(inv, time.Now())
 	return t
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/bctrlhq/bctrl-mcp/tools/panel"
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
 
@@ -167,7 +168,7 @@ func (h *handler) relay(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	if !relayed[req.Method] {
 		_ = json.NewEncoder(w).Encode(map[string]any{"jsonrpc": "2.0", "id": req.ID, "error": map[string]any{
-			"code": -32601, "message": "the preview relays only tools/list, resources/list, tools/call and resources/read, not " + req.Method,
+			"code": mcp.METHOD_NOT_FOUND, "message": "the preview relays only tools/list, resources/list, tools/call and resources/read, not " + req.Method,
 		}})
 		return
 	}

@@ -6,14 +6,10 @@ import (
 	"time"
 )
 
-// JSON-RPC error codes a transport answers with itself.
-const (
-	CodeParseError     = -32700
-	CodeInvalidRequest = -32600
-	CodeInternalError  = -32603
-	// CodeServerBusy refuses a request for lack of room; see the package doc for why this number.
-	CodeServerBusy = -31000
-)
+// CodeServerBusy refuses a request for lack of room; see the package doc
+// for why this number. The standard codes are mcp-go's (mcp.PARSE_ERROR,
+// mcp.INVALID_REQUEST, …); this one is ours.
+const CodeServerBusy = -31000
 
 // BusyRetryAfter is the retry hint of a busy answer: about one heartbeat
 // of the long waits that fill the slots.
@@ -38,10 +34,15 @@ func ErrorResponse(id ID, code int, message string, data any) []byte {
 	return raw
 }
 
-// BusyResponse refuses id because maxInFlight requests are running.
-func BusyResponse(id ID, maxInFlight int) []byte {
+// Busy is the message and data of an answer refusing a request for lack
+// of room, because of reason: the retry hint is added to both.
+func Busy(reason string) (message string, data any) {
 	ms := BusyRetryAfter.Milliseconds()
-	return ErrorResponse(id, CodeServerBusy,
-		fmt.Sprintf("server busy: %d requests in flight; retry in %d ms", maxInFlight, ms),
-		map[string]int64{"retryAfterMs": ms})
+	return fmt.Sprintf("%s; retry in %d ms", reason, ms), map[string]int64{"retryAfterMs": ms}
+}
+
+// BusyResponse refuses id for lack of room, because of reason.
+func BusyResponse(id ID, reason string) []byte {
+	message, data := Busy(reason)
+	return ErrorResponse(id, CodeServerBusy, message, data)
 }

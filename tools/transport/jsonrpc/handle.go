@@ -19,7 +19,7 @@ func Handle(ctx context.Context, srv Server, id ID, line []byte, logger *slog.Lo
 			logger.Error("handler panicked", "panic", r, "id", id.String())
 			out = nil
 			if !id.IsZero() {
-				out = ErrorResponse(id, CodeInternalError, "internal error", nil)
+				out = ErrorResponse(id, mcp.INTERNAL_ERROR, "internal error", nil)
 			}
 		}
 	}()
@@ -34,7 +34,7 @@ func Handle(ctx context.Context, srv Server, id ID, line []byte, logger *slog.Lo
 	raw, err := json.Marshal(withID(resp, id))
 	if err != nil {
 		logger.Error("encode response", "error", err, "id", id.String())
-		return ErrorResponse(id, CodeInternalError, "internal error: could not encode the response", nil)
+		return ErrorResponse(id, mcp.INTERNAL_ERROR, "internal error: could not encode the response", nil)
 	}
 	return raw
 }

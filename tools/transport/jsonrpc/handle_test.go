@@ -75,7 +75,7 @@ func TestBusyResponse(t *testing.T) {
 			Data    struct{ RetryAfterMs int64 }
 		}
 	}
-	if err := json.Unmarshal(BusyResponse(id, 3), &m); err != nil {
+	if err := json.Unmarshal(BusyResponse(id, "server busy: 3 requests in flight"), &m); err != nil {
 		t.Fatal(err)
 	}
 	if m.ID != "b" || m.Error.Code != CodeServerBusy || m.Error.Data.RetryAfterMs != BusyRetryAfter.Milliseconds() || !strings.Contains(m.Error.Message, "3 requests in flight") {

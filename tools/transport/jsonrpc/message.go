@@ -37,6 +37,10 @@ type Message struct {
 	Reason string
 	// Cancels is the request a notifications/cancelled names (zero when none is usable).
 	Cancels ID
+	// Params is the params member of a request or notification, as sent
+	// (nil when absent), so a transport that routes on it decodes the
+	// message once.
+	Params json.RawMessage
 }
 
 // envelope is the part of a JSON-RPC message a transport routes on; raw
@@ -85,9 +89,9 @@ func Classify(line []byte) Message {
 		if idErr != nil {
 			return invalid(ID{}, idErr.Error())
 		}
-		return Message{Kind: Request, ID: id, Method: method}
+		return Message{Kind: Request, ID: id, Method: method, Params: env.Params}
 	}
-	m := Message{Kind: Notification, Method: method}
+	m := Message{Kind: Notification, Method: method, Params: env.Params}
 	if method == string(mcp.MethodNotificationCancelled) {
 		var params struct {
 			RequestID json.RawMessage `json:"requestId"`

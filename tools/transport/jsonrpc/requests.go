@@ -8,17 +8,13 @@ import (
 // Requests tracks one connection's requests in flight by id, so that a
 // notifications/cancelled reaches exactly the request it names.
 //
-// A cancellation for an id not in flight is usually late (the request
-// already ended) and is dropped. On a transport where a cancellation can
-// overtake its request (separate HTTP posts), up to maxEarly such ids are
-// remembered, oldest forgotten first, and a request arriving with one
-// starts cancelled; nothing grows without bound either way.
+// A cancellation for an id not in flight is dropped: on a connection whose
+// messages arrive in order (stdio), it can only be late, for a request that
+// has already ended. Nothing is remembered for an id, so nothing grows
+// beyond the requests in flight.
 type Requests struct {
 	mu       sync.Mutex
 	inflight map[string]*inflight
-	early    map[string]struct{}
-	order    []string // early ids, oldest first
-	maxEarly int
 }
 
 type inflight struct {
@@ -26,10 +22,9 @@ type inflight struct {
 	cancelled bool
 }
 
-// NewRequests returns an empty record that remembers at most maxEarly
-// cancellations of ids not in flight (none when maxEarly <= 0).
-func NewRequests(maxEarly int) *Requests {
-	return &Requests{inflight: map[string]*inflight{}, early: map[string]struct{}{}, maxEarly: max(maxEarly, 0)}
+// NewRequests returns an empty record.
+func NewRequests() *Requests {
+	return &Requests{inflight: map[string]*inflight{}}
 }
 
 // Begin records id as in flight and returns the context its handler runs
@@ -42,17 +37,12 @@ func (r *Requests) Begin(ctx context.Context, id ID) (context.Context, bool) {
 		return nil, false
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	req := &inflight{cancel: cancel}
-	if _, ok := r.early[id.key]; ok {
-		delete(r.early, id.key)
-		req.cancelled = true
-		cancel()
-	}
-	r.inflight[id.key] = req
+	r.inflight[id.key] = &inflight{cancel: cancel}
 	return ctx, true
 }
 
-// Cancel cancels the request in flight with id, or remembers id (see the type doc).
+// Cancel cancels the request in flight with id; an id not in flight is
+// ignored (see the type doc).
 func (r *Requests) Cancel(id ID) {
 	if id.IsZero() {
 		return
@@ -62,20 +52,7 @@ func (r *Requests) Cancel(id ID) {
 	if req, ok := r.inflight[id.key]; ok {
 		req.cancelled = true
 		req.cancel()
-		return
 	}
-	if r.maxEarly == 0 {
-		return
-	}
-	if _, ok := r.early[id.key]; ok {
-		return
-	}
-	if len(r.order) == r.maxEarly {
-		delete(r.early, r.order[0])
-		r.order = r.order[1:]
-	}
-	r.early[id.key] = struct{}{}
-	r.order = append(r.order, id.key)
 }
 
 // End forgets the request with id and reports whether it was cancelled,
@@ -92,9 +69,9 @@ func (r *Requests) End(id ID) (cancelled bool) {
 	return req.cancelled
 }
 
-// Len is how many ids are held: requests in flight plus remembered early cancellations.
+// Len is how many requests are in flight.
 func (r *Requests) Len() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.inflight) + len(r.early)
+	return len(r.inflight)
 }

@@ -68,16 +68,16 @@ func (c *conn) readLoop(ctx context.Context, in io.Reader) error {
 // dispatch routes one line: requests to a handler goroutine, notifications inline.
 func (c *conn) dispatch(ctx context.Context, line []byte) {
 	if line == nil {
-		c.answer(ctx, jsonrpc.ErrorResponse(jsonrpc.ID{}, jsonrpc.CodeParseError, fmt.Sprintf("Parse error: line longer than %d bytes", c.opts.MaxLineBytes), nil))
+		c.answer(ctx, jsonrpc.ErrorResponse(jsonrpc.ID{}, mcp.PARSE_ERROR, fmt.Sprintf("Parse error: line longer than %d bytes", c.opts.MaxLineBytes), nil))
 		return
 	}
 	msg := jsonrpc.Classify(line)
 	switch msg.Kind {
 	case jsonrpc.Blank, jsonrpc.Response:
 	case jsonrpc.Unparsable:
-		c.answer(ctx, jsonrpc.ErrorResponse(jsonrpc.ID{}, jsonrpc.CodeParseError, "Parse error: not JSON", nil))
+		c.answer(ctx, jsonrpc.ErrorResponse(jsonrpc.ID{}, mcp.PARSE_ERROR, "Parse error: not JSON", nil))
 	case jsonrpc.Invalid:
-		c.answer(ctx, jsonrpc.ErrorResponse(msg.ID, jsonrpc.CodeInvalidRequest, msg.Reason, nil))
+		c.answer(ctx, jsonrpc.ErrorResponse(msg.ID, mcp.INVALID_REQUEST, msg.Reason, nil))
 	case jsonrpc.Request:
 		c.serveRequest(ctx, msg.ID, line)
 	case jsonrpc.Notification:
@@ -94,13 +94,13 @@ func (c *conn) serveRequest(ctx context.Context, id jsonrpc.ID, line []byte) {
 	select {
 	case c.slots <- struct{}{}:
 	default:
-		c.answer(ctx, jsonrpc.BusyResponse(id, c.opts.MaxInFlight))
+		c.answer(ctx, jsonrpc.BusyResponse(id, fmt.Sprintf("server busy: %d requests in flight", c.opts.MaxInFlight)))
 		return
 	}
 	reqCtx, ok := c.requests.Begin(ctx, id)
 	if !ok {
 		<-c.slots
-		c.answer(ctx, jsonrpc.ErrorResponse(id, jsonrpc.CodeInvalidRequest, fmt.Sprintf("Invalid Request: request id %s is already in flight; ids must be unique", id), nil))
+		c.answer(ctx, jsonrpc.ErrorResponse(id, mcp.INVALID_REQUEST, fmt.Sprintf("Invalid Request: request id %s is already in flight; ids must be unique", id), nil))
 		return
 	}
 	c.handlers.Go(func() {

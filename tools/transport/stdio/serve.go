@@ -78,7 +78,7 @@ func Serve(ctx context.Context, s jsonrpc.Server, in io.Reader, out io.Writer, o
 	c := &conn{
 		srv: s, sess: sess, opts: opts,
 		responses: make(chan []byte, 64), slots: make(chan struct{}, opts.MaxInFlight),
-		requests: jsonrpc.NewRequests(0), closing: make(chan struct{}), abandoned: make(chan struct{}),
+		requests: jsonrpc.NewRequests(), closing: make(chan struct{}), abandoned: make(chan struct{}),
 	}
 	reqCtx, cancelAll := context.WithCancel(s.WithContext(ctx, sess))
 	defer cancelAll()

@@ -30,12 +30,6 @@ func newServer(t testing.TB) *server.MCPServer {
 	return s
 }
 
-func newServerWithClock(t testing.TB, clock bctrlsim.Clock) *server.MCPServer {
-	t.Helper()
-	s, _ := newStack(t, clock)
-	return s
-}
-
 // newStack is the tools server against a simulator on loopback, and the simulator's URL.
 func newStack(t testing.TB, clock bctrlsim.Clock) (*server.MCPServer, string) {
 	t.Helper()

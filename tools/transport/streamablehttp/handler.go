@@ -2,7 +2,6 @@ package streamablehttp
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -83,64 +82,64 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		h.serveEndpoint(rec, r, entry)
 	default:
-		writeError(rec, http.StatusNotFound, jsonrpc.ID{}, jsonrpc.CodeInvalidRequest, fmt.Sprintf("Not found: the MCP endpoint is %s", h.opts.Endpoint), nil)
+		writeError(rec, http.StatusNotFound, jsonrpc.ID{}, mcp.INVALID_REQUEST, fmt.Sprintf("Not found: the MCP endpoint is %s", h.opts.Endpoint), nil)
 	}
 }
 
 // serveEndpoint checks a message's HTTP envelope and routes it by kind.
 func (h *Handler) serveEndpoint(w *recorder, r *http.Request, entry *accessEntry) {
 	if !h.origins.allowHost(r.Host) {
-		writeError(w, http.StatusForbidden, jsonrpc.ID{}, jsonrpc.CodeInvalidRequest,
+		writeError(w, http.StatusForbidden, jsonrpc.ID{}, mcp.INVALID_REQUEST,
 			fmt.Sprintf("Forbidden: Host %q is not allowed (DNS-rebinding protection); the server's operator can allow it by adding its origin to the allowed origins", clip(r.Host)), nil)
 		return
 	}
 	if origin := r.Header.Get("Origin"); !h.origins.allowOrigin(origin) {
-		writeError(w, http.StatusForbidden, jsonrpc.ID{}, jsonrpc.CodeInvalidRequest,
+		writeError(w, http.StatusForbidden, jsonrpc.ID{}, mcp.INVALID_REQUEST,
 			fmt.Sprintf("Forbidden: Origin %q is not allowed (DNS-rebinding protection); the server's operator can allow it in the allowed origins", clip(origin)), nil)
 		return
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		writeError(w, http.StatusMethodNotAllowed, jsonrpc.ID{}, jsonrpc.CodeInvalidRequest,
+		writeError(w, http.StatusMethodNotAllowed, jsonrpc.ID{}, mcp.INVALID_REQUEST,
 			fmt.Sprintf("Method %s not allowed: this server is stateless, with no session and no standalone stream; POST each JSON-RPC message", r.Method), nil)
 		return
 	}
 	who, err := h.opts.Auth.authenticate(r)
 	if err != nil {
 		w.Header().Set("WWW-Authenticate", challenge(err))
-		writeError(w, http.StatusUnauthorized, jsonrpc.ID{}, jsonrpc.CodeInvalidRequest, "Unauthorized: "+err.Error(), nil)
+		writeError(w, http.StatusUnauthorized, jsonrpc.ID{}, mcp.INVALID_REQUEST, "Unauthorized: "+err.Error(), nil)
 		return
 	}
 	entry.caller = who.key
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		writeError(w, http.StatusUnsupportedMediaType, jsonrpc.ID{}, jsonrpc.CodeInvalidRequest,
+		writeError(w, http.StatusUnsupportedMediaType, jsonrpc.ID{}, mcp.INVALID_REQUEST,
 			fmt.Sprintf("Unsupported Media Type %q: POST one JSON-RPC message as application/json", clip(r.Header.Get("Content-Type"))), nil)
 		return
 	}
 	acceptsJSON, acceptsSSE := acceptance(r.Header.Get("Accept"))
 	if !acceptsJSON && !acceptsSSE {
-		writeError(w, http.StatusNotAcceptable, jsonrpc.ID{}, jsonrpc.CodeInvalidRequest,
+		writeError(w, http.StatusNotAcceptable, jsonrpc.ID{}, mcp.INVALID_REQUEST,
 			"Not Acceptable: the Accept header must list application/json and text/event-stream", nil)
 		return
 	}
 	body, status, problem := h.readBody(w, r)
 	if status != 0 {
-		writeError(w, status, jsonrpc.ID{}, jsonrpc.CodeInvalidRequest, problem, nil)
+		writeError(w, status, jsonrpc.ID{}, mcp.INVALID_REQUEST, problem, nil)
 		return
 	}
 	msg := jsonrpc.Classify(body)
-	e := readEra(r.Header, body)
+	e := readEra(r.Header, msg.Params)
 	entry.rpc, entry.modern = msg.Method, e.modern
 	switch msg.Kind {
 	case jsonrpc.Blank:
-		writeError(w, http.StatusBadRequest, jsonrpc.ID{}, jsonrpc.CodeParseError, "Parse error: the body is empty; POST one JSON-RPC message", nil)
+		writeError(w, http.StatusBadRequest, jsonrpc.ID{}, mcp.PARSE_ERROR, "Parse error: the body is empty; POST one JSON-RPC message", nil)
 	case jsonrpc.Unparsable:
-		writeError(w, http.StatusBadRequest, jsonrpc.ID{}, jsonrpc.CodeParseError, "Parse error: the body is not JSON", nil)
+		writeError(w, http.StatusBadRequest, jsonrpc.ID{}, mcp.PARSE_ERROR, "Parse error: the body is not JSON", nil)
 	case jsonrpc.Invalid:
-		writeError(w, http.StatusBadRequest, msg.ID, jsonrpc.CodeInvalidRequest, msg.Reason, nil)
+		writeError(w, http.StatusBadRequest, msg.ID, mcp.INVALID_REQUEST, msg.Reason, nil)
 	case jsonrpc.Response:
 		if e.modern {
-			writeError(w, http.StatusBadRequest, msg.ID, jsonrpc.CodeInvalidRequest, "Invalid Request: clients do not send responses in protocol version "+mcp.LATEST_PROTOCOL_VERSION, nil)
+			writeError(w, http.StatusBadRequest, msg.ID, mcp.INVALID_REQUEST, "Invalid Request: clients do not send responses in protocol version "+mcp.LATEST_PROTOCOL_VERSION, nil)
 			return
 		}
 		w.WriteHeader(http.StatusAccepted) // this server sends no requests, so there is nothing to match it to
@@ -150,7 +149,7 @@ func (h *Handler) serveEndpoint(w *recorder, r *http.Request, entry *accessEntry
 		entry.id = msg.ID.String()
 		var bad *rpcError
 		if e.modern {
-			bad = checkModernHeaders(e, r.Header, msg.Method, params(body))
+			bad = checkModernHeaders(e, r.Header, msg.Method, msg.Params)
 		} else {
 			bad = checkLegacyVersion(e, msg.Method)
 		}
@@ -203,15 +202,6 @@ func (h *Handler) requestContext(r *http.Request, who caller) context.Context {
 		return h.opts.Auth.WithCredential(r.Context(), who.credential)
 	}
 	return r.Context()
-}
-
-// params returns a message's params member.
-func params(body []byte) json.RawMessage {
-	var m struct {
-		Params json.RawMessage `json:"params"`
-	}
-	_ = json.Unmarshal(body, &m)
-	return m.Params
 }
 
 // acceptance reads which of the two answer types an Accept header allows;

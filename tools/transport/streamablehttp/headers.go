@@ -7,15 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	protocol "github.com/bctrlhq/bctrl-mcp/tools/era"
 	"github.com/mark3labs/mcp-go/mcp"
-)
-
-// JSON-RPC codes of revision 2026-07-28 this file answers with.
-const (
-	codeHeaderMismatch     = -32020
-	codeUnsupportedVersion = -32022
-	codeInvalidParams      = -32602
-	codeMethodNotFound     = -32601
 )
 
 // Methods of the Tasks extension whose Mcp-Name is the task id.
@@ -36,18 +29,11 @@ type era struct {
 	metaVersion   string // params._meta protocol version, "" when absent
 }
 
-// readEra reads the era from the header and the body (a request or a
-// notification): modern when either names 2026-07-28 or later.
-func readEra(h http.Header, body []byte) era {
+// readEra reads the era from the header and a request's or notification's
+// params: modern when either names 2026-07-28 or later.
+func readEra(h http.Header, params json.RawMessage) era {
 	e := era{headerVersion: strings.TrimSpace(h.Get(mcp.HeaderProtocolVersion))}
-	var envelope struct {
-		Params struct {
-			Meta map[string]json.RawMessage `json:"_meta"`
-		} `json:"params"`
-	}
-	if json.Unmarshal(body, &envelope) == nil {
-		_ = json.Unmarshal(envelope.Params.Meta[mcp.MetaKeyProtocolVersion], &e.metaVersion)
-	}
+	e.metaVersion = protocol.ParseParams(params).Version
 	// A header alone makes a request modern only when it names a revision
 	// (a date): "not-a-version" sorts after 2026-07-28 but is no revision.
 	e.modern = mcp.IsModernProtocol(e.metaVersion) || (isRevision(e.headerVersion) && mcp.IsModernProtocol(e.headerVersion))
@@ -75,9 +61,9 @@ func checkLegacyVersion(e era, method string) *rpcError {
 	if e.headerVersion == "" || method == string(mcp.MethodInitialize) || slices.Contains(supported, e.headerVersion) {
 		return nil
 	}
-	return &rpcError{status: http.StatusBadRequest, code: codeUnsupportedVersion,
+	return &rpcError{status: http.StatusBadRequest, code: mcp.UNSUPPORTED_PROTOCOL_VERSION,
 		message: fmt.Sprintf("Unsupported protocol version %q in the %s header; this server implements %v", clip(e.headerVersion), mcp.HeaderProtocolVersion, supported),
-		data:    map[string]any{"supported": supported, "requested": e.headerVersion}}
+		data:    mcp.UnsupportedProtocolVersionData{Supported: supported, Requested: e.headerVersion}}
 }
 
 // checkModernHeaders applies the request-metadata rules of 2026-07-28 to a
@@ -87,13 +73,13 @@ func checkLegacyVersion(e era, method string) *rpcError {
 // those a layer in front of mcp-go answers itself.
 func checkModernHeaders(e era, h http.Header, method string, params json.RawMessage) *rpcError {
 	mismatch := func(format string, args ...any) *rpcError {
-		return &rpcError{status: http.StatusBadRequest, code: codeHeaderMismatch, message: "Header mismatch: " + fmt.Sprintf(format, args...)}
+		return &rpcError{status: http.StatusBadRequest, code: mcp.HEADER_MISMATCH, message: "Header mismatch: " + fmt.Sprintf(format, args...)}
 	}
 	switch {
 	case e.headerVersion == "":
 		return mismatch("the %s header is required (it must equal _meta[%q])", mcp.HeaderProtocolVersion, mcp.MetaKeyProtocolVersion)
 	case e.metaVersion == "":
-		return &rpcError{status: http.StatusBadRequest, code: codeInvalidParams,
+		return &rpcError{status: http.StatusBadRequest, code: mcp.INVALID_PARAMS,
 			message: fmt.Sprintf("Invalid params: _meta[%q] is required in protocol version %s", mcp.MetaKeyProtocolVersion, clip(e.headerVersion))}
 	case e.headerVersion != e.metaVersion:
 		return mismatch("%s header %q does not match body _meta[%q] %q", mcp.HeaderProtocolVersion, clip(e.headerVersion), mcp.MetaKeyProtocolVersion, clip(e.metaVersion))
@@ -125,18 +111,13 @@ func checkModernHeaders(e era, h http.Header, method string, params json.RawMess
 // modernStatus is the HTTP status revision 2026-07-28 gives an error answer.
 func modernStatus(code int) int {
 	switch code {
-	case codeMethodNotFound:
+	case mcp.METHOD_NOT_FOUND:
 		return http.StatusNotFound
-	case codeHeaderMismatch, -32021, codeUnsupportedVersion, -32600, codeInvalidParams, -32700:
+	case mcp.HEADER_MISMATCH, mcp.MISSING_REQUIRED_CLIENT_CAPABILITY, mcp.UNSUPPORTED_PROTOCOL_VERSION, mcp.INVALID_REQUEST, mcp.INVALID_PARAMS, mcp.PARSE_ERROR:
 		return http.StatusBadRequest
 	}
 	return http.StatusOK
 }
 
 // clip shortens an echoed value for an error message.
-func clip(s string) string {
-	if len(s) > 80 {
-		return strings.ToValidUTF8(s[:80], "") + "…"
-	}
-	return s
-}
+func clip(s string) string { return protocol.Clip(s, 80) }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
+	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // serveRequest runs one request and writes its notifications and answer.
@@ -16,9 +17,8 @@ func (h *Handler) serveRequest(w *recorder, r *http.Request, entry *accessEntry,
 	if !ok {
 		retry := jsonrpc.BusyRetryAfter
 		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())))
-		writeError(w, http.StatusTooManyRequests, msg.ID, jsonrpc.CodeServerBusy,
-			fmt.Sprintf("Too Many Requests: %d calls are already in flight with this credential; retry in %d ms", h.opts.MaxInFlightPerKey, retry.Milliseconds()),
-			map[string]int64{"retryAfterMs": retry.Milliseconds()})
+		message, data := jsonrpc.Busy(fmt.Sprintf("Too Many Requests: %d calls are already in flight with this credential", h.opts.MaxInFlightPerKey))
+		writeError(w, http.StatusTooManyRequests, msg.ID, jsonrpc.CodeServerBusy, message, data)
 		return
 	}
 	sess := newRequestSession()
@@ -35,7 +35,7 @@ func (h *Handler) serveRequest(w *recorder, r *http.Request, entry *accessEntry,
 			out.notify(n, h.opts.Logger)
 		case answer = <-answered:
 			if answer == nil {
-				answer = jsonrpc.ErrorResponse(msg.ID, jsonrpc.CodeInternalError, "internal error: the server gave no answer", nil)
+				answer = jsonrpc.ErrorResponse(msg.ID, mcp.INTERNAL_ERROR, "internal error: the server gave no answer", nil)
 			}
 		}
 	}
