@@ -125,7 +125,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
+		if !IsLoopbackHost(u.Hostname()) {
 			return nil, fmt.Errorf("base URL %q uses plain http to a non-loopback host; use https so the API key is not sent in the clear", shown)
 		}
 	default:
@@ -135,7 +135,10 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-func isLoopback(host string) bool {
+// IsLoopbackHost reports whether host (a name or an IP address, without a
+// port) names this machine only: localhost, in any case, or a loopback
+// address. "" and 0.0.0.0 are not loopback: they bind every interface.
+func IsLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}

@@ -356,3 +356,16 @@ func TestParseBaseURLErrorsCarryNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestIsLoopbackHost: the one loopback rule the base URL, the HTTP listen
+// address and the preview share; wildcard binds and look-alike names are not loopback.
+func TestIsLoopbackHost(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": true, "LocalHost": true, "127.0.0.1": true, "127.8.9.10": true, "::1": true,
+		"": false, "0.0.0.0": false, "::": false, "localhost.example.com": false, "10.0.0.1": false, "example.com": false,
+	} {
+		if got := IsLoopbackHost(host); got != want {
+			t.Errorf("IsLoopbackHost(%q) = %v, want %v", host, got, want)
+		}
+	}
+}

@@ -40,8 +40,8 @@ type call struct {
 	// base URL and path (a download address; path then only names it in
 	// errors). The key goes only to the API's own origin.
 	target *url.URL
-	// redirects is the redirect rule of this request (see checkRedirect).
-	redirects redirectMode
+	// download follows the download rule for redirects (see checkRedirect).
+	download bool
 	// read, when set, reads a 2xx answer instead of the JSON decode into out.
 	read func(*http.Response) error
 }
@@ -107,7 +107,10 @@ func (c *Client) exchange(ctx context.Context, req call, payload []byte, out any
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	hreq, err := http.NewRequestWithContext(withRedirectMode(ctx, req.redirects), req.method, u.String(), body)
+	if req.download {
+		ctx = withDownloadRedirects(ctx)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.method, u.String(), body)
 	if err != nil {
 		return fmt.Errorf("bctrl: build %s %s: %w", req.method, req.path, err)
 	}

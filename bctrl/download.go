@@ -95,7 +95,7 @@ func (c *Client) DownloadArtifact(ctx context.Context, a Artifact, maxBytes int6
 		out = Download{ContentType: resp.Header.Get("Content-Type"), Data: data}
 		return nil
 	}
-	shape := call{method: "GET", path: withoutSecrets(target), target: target, redirects: downloadRedirects, read: read,
+	shape := call{method: "GET", path: withoutSecrets(target), target: target, download: true, read: read,
 		timeout: max(c.requestTimeout, downloadAttemptTimeout)}
 	if err := c.do(ctx, shape, nil); err != nil {
 		return nil, err

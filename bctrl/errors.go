@@ -1,6 +1,7 @@
 package bctrl
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -78,7 +79,7 @@ func newAPIError(resp *http.Response, now time.Time) *APIError {
 		Path:       resp.Request.URL.Path,
 		StatusCode: resp.StatusCode,
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
-		RequestID:  firstNonEmpty(resp.Header.Get("X-Request-Id"), resp.Header.Get("X-Bctrl-Request-Id"), resp.Header.Get("Bctrl-Request-Id")),
+		RequestID:  cmp.Or(resp.Header.Get("X-Request-Id"), resp.Header.Get("X-Bctrl-Request-Id"), resp.Header.Get("Bctrl-Request-Id")),
 	}
 	var env errorEnvelope
 	if json.Unmarshal(body, &env) == nil && (env.Error != nil || env.Message != "" || env.Code != "") {
@@ -87,7 +88,7 @@ func newAPIError(resp *http.Response, now time.Time) *APIError {
 		var flat string
 		switch {
 		case json.Unmarshal(env.Error, &flat) == nil:
-			e.Message = firstNonEmpty(flat, e.Message)
+			e.Message = cmp.Or(flat, e.Message)
 		case json.Unmarshal(env.Error, &nested) == nil:
 			e.fillNested(nested)
 		}
@@ -95,7 +96,7 @@ func newAPIError(resp *http.Response, now time.Time) *APIError {
 		e.Message = truncate(text, 300)
 	}
 	if e.Message == "" {
-		e.Message = firstNonEmpty(http.StatusText(resp.StatusCode), fmt.Sprintf("HTTP status %d", resp.StatusCode))
+		e.Message = cmp.Or(http.StatusText(resp.StatusCode), fmt.Sprintf("HTTP status %d", resp.StatusCode))
 	}
 	return e
 }
@@ -103,15 +104,15 @@ func newAPIError(resp *http.Response, now time.Time) *APIError {
 func (e *APIError) fillFlat(env errorEnvelope) {
 	e.Message, e.Code, e.Hint = env.Message, env.Code, env.Hint
 	e.ReasonClass, e.Details = env.ReasonClass, env.Details
-	e.RequestID = firstNonEmpty(env.RequestID, e.RequestID)
+	e.RequestID = cmp.Or(env.RequestID, e.RequestID)
 }
 
 func (e *APIError) fillNested(n nestedError) {
-	e.Code = firstNonEmpty(n.Code, e.Code)
-	e.Message = firstNonEmpty(n.Message, e.Message)
-	e.Hint = firstNonEmpty(n.Hint, e.Hint)
-	e.ReasonClass = firstNonEmpty(n.ReasonClass, e.ReasonClass)
-	e.RequestID = firstNonEmpty(n.RequestID, e.RequestID)
+	e.Code = cmp.Or(n.Code, e.Code)
+	e.Message = cmp.Or(n.Message, e.Message)
+	e.Hint = cmp.Or(n.Hint, e.Hint)
+	e.ReasonClass = cmp.Or(n.ReasonClass, e.ReasonClass)
+	e.RequestID = cmp.Or(n.RequestID, e.RequestID)
 	if n.Details != nil {
 		e.Details = n.Details
 	}
@@ -149,15 +150,6 @@ func onlyDigits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func truncate(s string, n int) string {

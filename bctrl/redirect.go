@@ -34,28 +34,19 @@ func (e *RedirectError) Error() string {
 	return fmt.Sprintf("refused to follow a %d redirect to %s: the API may only redirect within its own origin; check the base URL", e.StatusCode, e.Location)
 }
 
-// redirectMode is how one request follows redirects; exchange puts it in
-// the request's context, where checkRedirect finds it.
-type redirectMode int
+// A download request (withDownloadRedirects) also follows https to another
+// origin (storage behind a download address), without Authorization or
+// Cookie from then on, even if a later hop comes back: the key stays with
+// the API. Every other request follows redirects only within its origin.
+type downloadKey struct{}
 
-const (
-	// apiRedirects, every API call's mode, follows only within the origin.
-	apiRedirects redirectMode = iota
-	// downloadRedirects also follows https to another origin (storage
-	// behind a download address), without Authorization or Cookie from then
-	// on, even if a later hop comes back: the key stays with the API.
-	downloadRedirects
-)
-
-type redirectModeKey struct{}
-
-func withRedirectMode(ctx context.Context, m redirectMode) context.Context {
-	return context.WithValue(ctx, redirectModeKey{}, m)
+func withDownloadRedirects(ctx context.Context) context.Context {
+	return context.WithValue(ctx, downloadKey{}, true)
 }
 
 // checkRedirect is the client's one redirect policy, installed as the
-// CheckRedirect of its http.Client; the request's redirectMode chooses
-// between the API's rule and the download rule.
+// CheckRedirect of its http.Client; the request's context chooses between
+// the API's rule and the download rule.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= maxRedirects {
 		return fmt.Errorf("stopped after %d redirects", maxRedirects)
@@ -68,8 +59,8 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if !left {
 		return nil
 	}
-	mode, _ := req.Context().Value(redirectModeKey{}).(redirectMode)
-	if mode == downloadRedirects && strings.EqualFold(req.URL.Scheme, "https") {
+	download, _ := req.Context().Value(downloadKey{}).(bool)
+	if download && strings.EqualFold(req.URL.Scheme, "https") {
 		// net/http copied the first request's headers to this one; it keeps
 		// Authorization for a subdomain, another port or plain http of the
 		// same host, so the rule is enforced here rather than left to it.
@@ -81,7 +72,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.Response != nil {
 		status = req.Response.StatusCode
 	}
-	return &RedirectError{StatusCode: status, Location: withoutSecrets(req.URL), Download: mode == downloadRedirects}
+	return &RedirectError{StatusCode: status, Location: withoutSecrets(req.URL), Download: download}
 }
 
 // sameOrigin compares scheme, host and port (RFC 6454), filling in the

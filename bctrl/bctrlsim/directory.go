@@ -17,6 +17,10 @@ const (
 	SeedStoppedRuntimeID = "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b"
 )
 
+// SeedAPIKey is the key the simulators that bctrl-mcp starts for itself
+// (--simulate, demo, preview) require; any key works with Options.APIKey "".
+const SeedAPIKey = "bctrl_simulated_key"
+
 // Route names of the account routes, for aiming faults.
 const (
 	RouteWhoami   = "whoami"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
 	"github.com/google/uuid"
 )
@@ -53,7 +55,7 @@ const (
 
 // parseConfig reads flags over environment defaults and checks them. The
 // key comes only from the environment, so it never shows in a process list.
-func parseConfig(name string, args []string, stderr io.Writer, getenv func(string) string) (config, error) {
+func parseConfig(args []string, stderr io.Writer, getenv func(string) string) (config, error) {
 	fs := newFlagSet("bctrl-mcp")
 	var cfg config
 	var level string
@@ -98,18 +100,23 @@ func parseConfig(name string, args []string, stderr io.Writer, getenv func(strin
 	return cfg, cfg.check()
 }
 
+// passthrough reports whether each HTTP caller brings its own API key.
+func (c config) passthrough() bool {
+	return c.http.addr != "" && c.http.auth == authPassthrough
+}
+
 // check rejects a configuration the server cannot work with.
 func (c *config) check() error {
 	if err := c.http.check(c); err != nil {
 		return err
 	}
-	passthrough := c.http.addr != "" && c.http.auth == authPassthrough
+	passthrough := c.passthrough()
 	switch {
 	case c.simulate && passthrough:
 		// The simulator takes any key; each call names its own space and runtime.
 	case c.simulate:
-		c.spaceID = firstSet(c.spaceID, simSpaceID)
-		c.runtimeID = firstSet(c.runtimeID, simRuntimeID)
+		c.spaceID = cmp.Or(c.spaceID, bctrlsim.SeedSpaceID)
+		c.runtimeID = cmp.Or(c.runtimeID, bctrlsim.SeedRuntimeID)
 	case !passthrough && c.apiKey == "":
 		return errors.New("BCTRL_API_KEY is not set: put your bctrl API key in the environment of the MCP server (or use --simulate)")
 	}
@@ -157,13 +164,4 @@ func envBool(getenv func(string) string, key string) (bool, error) {
 		return false, fmt.Errorf("%s=%q: use true or false", key, v)
 	}
 	return b, nil
-}
-
-func firstSet(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

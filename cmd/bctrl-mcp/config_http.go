@@ -5,10 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"net"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/bctrlhq/bctrl-mcp/bctrl"
 )
 
 // The --http-auth modes.
@@ -69,7 +70,7 @@ func (h *httpConfig) check(c *config) error {
 	}
 	switch h.auth {
 	case authNone:
-		if !loopbackHost(host) {
+		if !bctrl.IsLoopbackHost(host) {
 			return fmt.Errorf("--http %s is not a loopback address: refusing to serve without auth; set --http-auth token (with BCTRL_HTTP_TOKEN) or passthrough, or bind 127.0.0.1", h.addr)
 		}
 		if h.token != "" {
@@ -96,16 +97,6 @@ func (h *httpConfig) check(c *config) error {
 		return fmt.Errorf("--http-auth / BCTRL_HTTP_AUTH %q: use none, token or passthrough", h.auth)
 	}
 	return nil
-}
-
-// loopbackHost reports whether a listen host binds loopback only ("" and
-// 0.0.0.0 bind every interface).
-func loopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
 }
 
 // parseBytes reads a size: a number of bytes, or with KiB or MiB.

@@ -8,16 +8,15 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
-	"github.com/bctrlhq/bctrl-mcp/tools"
+	"github.com/bctrlhq/bctrl-mcp/tools/mcpserver"
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 )
 
 // demoSpeed runs the demo's simulated invocations four times faster than wall time.
@@ -32,25 +31,21 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return exitUsage
 	}
 	out := &lockedWriter{w: stdout}
-	simURL, stopSim, err := startSimulator(demoSpeed, simAPIKey)
+	// Built the way serve builds it, simulator included, so the demo runs
+	// the same layers a client reaches.
+	srvCfg, stopSim, err := serverConfig(config{simulate: true, spaceID: bctrlsim.SeedSpaceID, runtimeID: bctrlsim.SeedRuntimeID},
+		demoSpeed, slog.New(slog.DiscardHandler))
 	if err != nil {
 		fmt.Fprintf(stderr, "bctrl-mcp demo: %v\n", err)
 		return 1
 	}
 	defer stopSim()
-	api, err := bctrl.NewClient(bctrl.WithBaseURL(simURL), bctrl.WithAPIKey(simAPIKey))
+	srv, err := mcpserver.New(srvCfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "bctrl-mcp demo: %v\n", err)
 		return 1
 	}
-	srv, err := tools.NewServer("bctrl-mcp", version(), tools.Deps{
-		API: api, DefaultSpaceID: simSpaceID, DefaultRuntimeID: simRuntimeID,
-		Follow: bctrl.FollowOptions{Slice: bctrlsim.FollowSlice(time.Second, demoSpeed)}, Logger: slog.New(slog.DiscardHandler),
-	})
-	if err != nil {
-		fmt.Fprintf(stderr, "bctrl-mcp demo: %v\n", err)
-		return 1
-	}
+	simURL := srvCfg.BaseURL
 	c, stop, err := pipeClient(ctx, srv, out)
 	if err != nil {
 		fmt.Fprintf(stderr, "bctrl-mcp demo: %v\n", err)
@@ -108,7 +103,7 @@ func demoCall(ctx context.Context, c *client.Client, out *lockedWriter, title, t
 }
 
 // pipeClient connects an MCP client to srv through the stdio transport on in-memory pipes.
-func pipeClient(ctx context.Context, s *server.MCPServer, out *lockedWriter) (*client.Client, func(), error) {
+func pipeClient(ctx context.Context, s jsonrpc.Server, out *lockedWriter) (*client.Client, func(), error) {
 	toServerR, toServerW := io.Pipe()
 	toClientR, toClientW := io.Pipe()
 	ctx, cancel := context.WithCancel(ctx)

@@ -149,7 +149,7 @@ func TestKubernetesExample(t *testing.T) {
 			vars[e.Name] = *e.Value
 		}
 	}
-	cfg, err := parseConfig("serve", c.Args, io.Discard, env(vars))
+	cfg, err := parseConfig(c.Args, io.Discard, env(vars))
 	if err != nil {
 		t.Fatalf("the binary refuses the example's configuration: %v", err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -39,7 +40,7 @@ func TestConformance(t *testing.T) {
 	var missing []string
 	for _, s := range conformanceSuites {
 		if installed := packageVersion(filepath.Join(dir, "node_modules", s.pkg)); installed != s.version {
-			missing = append(missing, fmt.Sprintf("%s (%s installed, %s needed)", s.pkg, firstSet(installed, "none"), s.version))
+			missing = append(missing, fmt.Sprintf("%s (%s installed, %s needed)", s.pkg, cmp.Or(installed, "none"), s.version))
 		}
 	}
 	if _, err := os.Stat(node); err != nil {
@@ -95,7 +96,7 @@ func TestConformance(t *testing.T) {
 				t.Errorf("%s %s: the suite failed against its own baseline (%v):\n%s", s.version, scenario, runErr, output)
 			}
 			t.Logf("conformance %s %-28s passed %2d, failed %d, warnings %d, skipped %d; baselined: %s", s.version, scenario,
-				counts["SUCCESS"], counts["FAILURE"], counts["WARNING"], counts["SKIPPED"], firstSet(strings.Join(slices.Compact(baselined), ", "), "none"))
+				counts["SUCCESS"], counts["FAILURE"], counts["WARNING"], counts["SKIPPED"], cmp.Or(strings.Join(slices.Compact(baselined), ", "), "none"))
 		}
 		for key := range baseline {
 			if !used[key] {

@@ -55,7 +55,7 @@ func TestSpaceAndRuntimeAreOptional(t *testing.T) {
 		{"BCTRL_API_KEY": "k", "BCTRL_SPACE_ID": "6f1c2a8e-0d4b-4c3e-9b7a-1e2f3a4b5c6d"},
 		{"BCTRL_API_KEY": "k", "BCTRL_RUNTIME_ID": "7a2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d"},
 	} {
-		cfg, err := parseConfig("serve", nil, io.Discard, env(vars))
+		cfg, err := parseConfig(nil, io.Discard, env(vars))
 		if err != nil {
 			t.Errorf("%v: %v", vars, err)
 		}
@@ -68,11 +68,11 @@ func TestSpaceAndRuntimeAreOptional(t *testing.T) {
 // TestSizeSettings: the result budget and the artifact cap default to
 // 24,000 characters and 10 MiB; the flag wins over its environment twin.
 func TestSizeSettings(t *testing.T) {
-	cfg, err := parseConfig("serve", nil, io.Discard, env(map[string]string{"BCTRL_SIMULATE": "1"}))
+	cfg, err := parseConfig(nil, io.Discard, env(map[string]string{"BCTRL_SIMULATE": "1"}))
 	if err != nil || cfg.resultBudget != 24000 || cfg.artifactMaxBytes != 10<<20 {
 		t.Errorf("defaults: %d, %d, %v", cfg.resultBudget, cfg.artifactMaxBytes, err)
 	}
-	cfg, err = parseConfig("serve", []string{"--result-budget", "5000"}, io.Discard,
+	cfg, err = parseConfig([]string{"--result-budget", "5000"}, io.Discard,
 		env(map[string]string{"BCTRL_SIMULATE": "1", "BCTRL_RESULT_BUDGET": "9000", "BCTRL_ARTIFACT_MAX_BYTES": "2048"}))
 	if err != nil || cfg.resultBudget != 5000 || cfg.artifactMaxBytes != 2048 {
 		t.Errorf("set: %d, %d, %v", cfg.resultBudget, cfg.artifactMaxBytes, err)

@@ -125,6 +125,7 @@ func TestPreviewFlags(t *testing.T) {
 		{[]string{"--addr", "192.168.1.20:8788"}, "only loopback"},
 		{[]string{"--speed", "0"}, "--speed"},
 		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"--nope"}, "run bctrl-mcp preview --help"},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer

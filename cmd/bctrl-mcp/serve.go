@@ -17,15 +17,8 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
 )
 
-// Ids the simulator uses when no default space or runtime is configured.
-const (
-	simSpaceID   = bctrlsim.SeedSpaceID
-	simRuntimeID = bctrlsim.SeedRuntimeID
-	simAPIKey    = "bctrl_simulated_key"
-)
-
 func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	cfg, err := parseConfig("serve", args, stderr, getenv)
+	cfg, err := parseConfig(args, stderr, getenv)
 	if err != nil {
 		return configError(stderr, err)
 	}
@@ -33,7 +26,11 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return configError(stderr, err)
 	}
-	grace, err := shutdownGrace(getenv)
+	defaultGrace := 2 * time.Second
+	if cfg.http.addr != "" {
+		defaultGrace = httpShutdownGrace
+	}
+	grace, err := shutdownGrace(getenv, defaultGrace)
 	if err != nil {
 		return configError(stderr, err)
 	}
@@ -45,9 +42,6 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	defer stopSim()
 	if cfg.http.addr != "" {
-		if getenv("BCTRL_SHUTDOWN_GRACE") == "" {
-			grace = httpShutdownGrace
-		}
 		return serveHTTP(ctx, cfg, srvCfg, grace, logger)
 	}
 	layer, err := mcpserver.New(srvCfg)
@@ -76,12 +70,12 @@ func serverConfig(cfg config, speed float64, logger *slog.Logger) (mcpserver.Con
 		DefaultSpaceID: cfg.spaceID, DefaultRuntimeID: cfg.runtimeID, ReadOnly: cfg.readOnly, Logger: logger,
 		ResultBudget: cfg.resultBudget, ArtifactMaxBytes: cfg.artifactMaxBytes,
 	}
-	passthrough := cfg.http.addr != "" && cfg.http.auth == authPassthrough
+	passthrough := cfg.passthrough()
 	out.PerRequestKeys = passthrough
 	if !cfg.simulate {
 		return out, func() {}, nil
 	}
-	simKey := simAPIKey
+	simKey := bctrlsim.SeedAPIKey
 	if passthrough {
 		simKey = "" // callers bring their own keys; the simulator takes any
 	}
@@ -123,10 +117,10 @@ func simSpeed(getenv func(string) string) (float64, error) {
 // shutdownGrace reads BCTRL_SHUTDOWN_GRACE: how long, once the session
 // ends, in-flight answers get to be written before the process exits anyway
 // (default 2s).
-func shutdownGrace(getenv func(string) string) (time.Duration, error) {
+func shutdownGrace(getenv func(string) string, byDefault time.Duration) (time.Duration, error) {
 	v := getenv("BCTRL_SHUTDOWN_GRACE")
 	if v == "" {
-		return 2 * time.Second, nil
+		return byDefault, nil
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 || d > time.Minute {

@@ -16,6 +16,7 @@
 package mcpserver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -70,7 +71,7 @@ func New(cfg Config) (*tasks.Server, error) {
 	if cfg.PerRequestKeys && (cfg.DefaultSpaceID != "" || cfg.DefaultRuntimeID != "") {
 		return nil, errors.New("mcpserver: with per-request keys every call names its own space and runtime; a server-wide default belongs to one account")
 	}
-	opts := []bctrl.Option{bctrl.WithBaseURL(firstSet(cfg.BaseURL, bctrl.DefaultBaseURL))}
+	opts := []bctrl.Option{bctrl.WithBaseURL(cmp.Or(cfg.BaseURL, bctrl.DefaultBaseURL))}
 	if cfg.UserAgent != "" {
 		opts = append(opts, bctrl.WithUserAgent(cfg.UserAgent))
 	}
@@ -107,13 +108,4 @@ func New(cfg Config) (*tasks.Server, error) {
 		return nil, fmt.Errorf("mcpserver: %w", err)
 	}
 	return tasks.New(srv, tasks.Options{Invocations: invocations, ServerInfo: mcp.Implementation{Name: cfg.Name, Version: cfg.Version}}), nil
-}
-
-func firstSet(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -73,12 +73,8 @@ func (r *Reply) Notifications(method string) []map[string]any {
 	return out
 }
 
-// Post sends one message with the MCP headers plus extra and reads the whole response.
-func (c *Client) Post(ctx context.Context, body []byte, extra http.Header) (*Reply, error) {
-	return c.PostEach(ctx, body, extra, nil)
-}
-
-// PostEach is Post calling each, when not nil, with every message as it
+// PostEach sends one message with the MCP headers plus extra, reads the
+// whole response, and calls each, when not nil, with every message as it
 // arrives (SSE events one by one, while the stream is still open).
 func (c *Client) PostEach(ctx context.Context, body []byte, extra http.Header, each func(map[string]any)) (*Reply, error) {
 	if _, ok := ctx.Deadline(); !ok {

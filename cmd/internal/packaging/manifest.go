@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"strings"
 )
 
 // placeholderVersion is the version the checked-in manifest.json and
@@ -89,16 +88,4 @@ func renderManifest(checkedIn []byte, version, goos string) ([]byte, error) {
 		return nil, err
 	}
 	return append(out, '\n'), nil
-}
-
-// envRefs lists the user_config keys an mcp_config env refers to.
-func envRefs(env map[string]any) []string {
-	var keys []string
-	for _, v := range env {
-		s, _ := v.(string)
-		if k, ok := strings.CutPrefix(s, "${user_config."); ok {
-			keys = append(keys, strings.TrimSuffix(k, "}"))
-		}
-	}
-	return keys
 }

@@ -422,3 +422,15 @@ func TestGoReleaserConfigMatchesThePackaging(t *testing.T) {
 		t.Errorf("archives do not carry the LICENSE: %v", cfg.Archives[0].Files)
 	}
 }
+
+// envRefs lists the user_config keys an mcp_config env refers to.
+func envRefs(env map[string]any) []string {
+	var keys []string
+	for _, v := range env {
+		s, _ := v.(string)
+		if k, ok := strings.CutPrefix(s, "${user_config."); ok {
+			keys = append(keys, strings.TrimSuffix(k, "}"))
+		}
+	}
+	return keys
+}

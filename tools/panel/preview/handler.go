@@ -10,9 +10,9 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/tools/panel"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 )
 
 //go:embed host
@@ -39,11 +39,11 @@ const (
 
 // handler serves the host page, the view and the JSON-RPC relay.
 type handler struct {
-	srv  *server.MCPServer
+	srv  MessageHandler
 	port string // the listening port: requests must name it
 }
 
-func newHandler(srv *server.MCPServer, listenAddr string) *handler {
+func newHandler(srv MessageHandler, listenAddr string) *handler {
 	_, port, _ := net.SplitHostPort(listenAddr)
 	return &handler{srv: srv, port: port}
 }
@@ -79,11 +79,7 @@ func (h *handler) loopbackHost(hostport string) bool {
 	if err != nil || port != h.port {
 		return false
 	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return bctrl.IsLoopbackHost(host)
 }
 
 func (h *handler) file(w http.ResponseWriter, r *http.Request, name string) {

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bctrlhq/bctrl-mcp/bctrl"
+	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
+	"github.com/bctrlhq/bctrl-mcp/tools/mcpserver"
 	"github.com/bctrlhq/bctrl-mcp/tools/panel"
 )
 
@@ -18,16 +21,25 @@ import (
 // MCP server on a simulator.
 func newTestPage(t *testing.T) *httptest.Server {
 	t.Helper()
-	srv, stop, err := simulatedServer(Options{Speed: 50, Log: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
 	page := httptest.NewUnstartedServer(nil)
-	page.Config.Handler = newHandler(srv, page.Listener.Addr().String())
+	page.Config.Handler = newHandler(newTestServer(t), page.Listener.Addr().String())
 	page.Start()
 	t.Cleanup(page.Close)
 	return page
+}
+
+// newTestServer is the MCP server as cmd builds it, on a simulator.
+func newTestServer(t *testing.T) MessageHandler {
+	t.Helper()
+	sim := httptest.NewServer(bctrlsim.New(bctrlsim.Options{APIKey: bctrlsim.SeedAPIKey, Clock: &bctrlsim.RealClock{Speed: 50}}))
+	t.Cleanup(sim.Close)
+	srv, err := mcpserver.New(mcpserver.Config{Name: "bctrl-mcp", Version: "test", BaseURL: sim.URL, APIKey: bctrlsim.SeedAPIKey,
+		DefaultSpaceID: bctrlsim.SeedSpaceID, DefaultRuntimeID: bctrlsim.SeedRuntimeID,
+		Follow: bctrl.FollowOptions{Slice: bctrlsim.FollowSlice(time.Second, 50)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
 }
 
 func send(t *testing.T, method, url string, body string, header map[string]string) (*http.Response, string) {
@@ -141,7 +153,8 @@ func TestCheckAddr(t *testing.T) {
 func TestServeStopsPromptlyWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, Options{Addr: "127.0.0.1:0", Speed: 10}) }()
+	srv := newTestServer(t)
+	go func() { done <- Serve(ctx, Options{Addr: "127.0.0.1:0", Server: srv, Speed: 10}) }()
 	cancel()
 	select {
 	case err := <-done:
@@ -151,7 +164,7 @@ func TestServeStopsPromptlyWhenCancelled(t *testing.T) {
 	case <-time.After(shutdownGrace + 5*time.Second):
 		t.Fatal("Serve did not return after its context ended")
 	}
-	if err := Serve(t.Context(), Options{Addr: "0.0.0.0:0"}); err == nil || !strings.Contains(err.Error(), "only loopback") {
+	if err := Serve(t.Context(), Options{Addr: "0.0.0.0:0", Server: srv}); err == nil || !strings.Contains(err.Error(), "only loopback") {
 		t.Errorf("Serve on 0.0.0.0 returned %v, want a loopback error", err)
 	}
 }

@@ -1,45 +1,44 @@
 // Package preview serves `bctrl-mcp preview`: a page on loopback that hosts
 // the invocation panel the way an MCP Apps host does (a sandboxed iframe and
 // a small postMessage bridge), relaying the panel's calls to a real
-// bctrl-mcp server that runs on the built-in simulator. A person can start
-// invocations from a form and watch the panel follow them, without an MCP
-// client; the browser test drives the same page.
+// bctrl-mcp server (cmd builds it, on the built-in simulator, as serve
+// builds its own). A person can start invocations from a form and watch the
+// panel follow them, without an MCP client; the browser test drives the
+// same page.
 package preview
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
-	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
-	"github.com/bctrlhq/bctrl-mcp/tools"
-	"github.com/mark3labs/mcp-go/server"
+	"github.com/mark3labs/mcp-go/mcp"
 )
+
+// MessageHandler answers one JSON-RPC message: the MCP server the page's
+// calls are relayed to (a *tasks.Server or an mcp-go server).
+type MessageHandler interface {
+	HandleMessage(ctx context.Context, message json.RawMessage) mcp.JSONRPCMessage
+}
 
 // Options configures Serve.
 type Options struct {
 	// Addr is the listen address; its host must be loopback (port 0 picks a free port).
 	Addr string
-	// Speed is how much faster than wall time the simulator runs (default 1).
+	// Server answers the messages the page relays; required.
+	Server MessageHandler
+	// Speed is how much faster than wall time the server's simulator runs,
+	// for the page's address line (default 1).
 	Speed float64
-	// Version is the server version the MCP server reports.
-	Version string
 	// Log receives the page's address and problems (stderr); nil discards them.
 	Log io.Writer
 }
-
-// Placement the simulator accepts; any uuids would do.
-const (
-	simSpaceID   = bctrlsim.SeedSpaceID
-	simRuntimeID = bctrlsim.SeedRuntimeID
-	simAPIKey    = "bctrl_simulated_key"
-)
 
 // shutdownGrace bounds how long Serve waits for open requests once ctx ends.
 const shutdownGrace = 2 * time.Second
@@ -54,6 +53,9 @@ func Serve(ctx context.Context, opts Options) error {
 	if opts.Speed <= 0 {
 		opts.Speed = 1
 	}
+	if opts.Server == nil {
+		return errors.New("preview: no MCP server to relay to")
+	}
 	if err := CheckAddr(opts.Addr); err != nil {
 		return err
 	}
@@ -61,18 +63,12 @@ func Serve(ctx context.Context, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("preview: %w", err)
 	}
-	srv, stopSim, err := simulatedServer(opts)
-	if err != nil {
-		_ = ln.Close()
-		return err
-	}
-	defer stopSim()
 
 	// Every request's context ends with the preview, so long waits stop promptly.
 	base, cancelBase := context.WithCancel(context.Background())
 	defer cancelBase()
 	hs := &http.Server{
-		Handler:           newHandler(srv, ln.Addr().String()),
+		Handler:           newHandler(opts.Server, ln.Addr().String()),
 		ReadHeaderTimeout: 10 * time.Second,
 		WriteTimeout:      2 * time.Minute, // a tool call waits at most 50 s
 		IdleTimeout:       time.Minute,
@@ -106,39 +102,8 @@ func CheckAddr(addr string) error {
 	if err != nil {
 		return fmt.Errorf("preview: --addr %q: %v", addr, err)
 	}
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if bctrl.IsLoopbackHost(host) {
 		return nil
 	}
 	return fmt.Errorf("preview: --addr %q: the preview serves only loopback addresses (127.0.0.1, ::1, localhost)", addr)
-}
-
-// simulatedServer builds the MCP server on a simulator served on a loopback port.
-func simulatedServer(opts Options) (*server.MCPServer, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, nil, fmt.Errorf("preview: start simulator: %w", err)
-	}
-	sim := bctrlsim.New(bctrlsim.Options{APIKey: simAPIKey, Clock: &bctrlsim.RealClock{Speed: opts.Speed}})
-	hs := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = hs.Serve(ln) }()
-	stop := func() { _ = hs.Close() }
-	api, err := bctrl.NewClient(bctrl.WithBaseURL("http://"+ln.Addr().String()), bctrl.WithAPIKey(simAPIKey))
-	if err != nil {
-		stop()
-		return nil, nil, err
-	}
-	srv, err := tools.NewServer("bctrl-mcp", opts.Version, tools.Deps{
-		API: api, DefaultSpaceID: simSpaceID, DefaultRuntimeID: simRuntimeID,
-		// Refresh once per simulated step so every step can be seen.
-		Follow: bctrl.FollowOptions{Slice: bctrlsim.FollowSlice(time.Second, opts.Speed)},
-		Logger: slog.New(slog.NewTextHandler(opts.Log, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
-	if err != nil {
-		stop()
-		return nil, nil, err
-	}
-	return srv, stop, nil
 }
