@@ -130,15 +130,8 @@ func TestHTTPSIGTERMDrains(t *testing.T) {
 // waitLog waits until the process has logged text.
 func waitLog(t *testing.T, p *mcphttp.Process, text, what string) {
 	t.Helper()
-	deadline := time.After(20 * time.Second)
-	for !strings.Contains(p.Stderr(), text) {
-		select {
-		case <-deadline:
-			t.Fatalf("no %s in the log within 20 s:\n%s", what, p.Stderr())
-		case <-p.Exited():
-			t.Fatalf("exited before %s:\n%s", what, p.Stderr())
-		case <-time.After(10 * time.Millisecond):
-		}
+	if err := p.WaitStderr(text, 20*time.Second); err != nil {
+		t.Fatalf("waiting for the %s: %v", what, err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os/exec"
 	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -18,17 +19,18 @@ type Process struct {
 	// URL is the address the process logged it serves on.
 	URL string
 
-	mu     sync.Mutex
-	stderr bytes.Buffer
-	exited chan struct{}
-	err    error
+	mu      sync.Mutex
+	stderr  bytes.Buffer
+	written chan struct{} // closed, and replaced, on each stderr line
+	exited  chan struct{}
+	err     error
 }
 
 // Start runs name with args and env (pass os.Environ() to inherit) and
 // waits, at most wait, for a stderr line announcing its address: a match
 // of announce, whose first group is the URL.
 func Start(env []string, announce *regexp.Regexp, wait time.Duration, name string, args ...string) (*Process, error) {
-	p := &Process{Cmd: exec.Command(name, args...), exited: make(chan struct{})}
+	p := &Process{Cmd: exec.Command(name, args...), written: make(chan struct{}), exited: make(chan struct{})}
 	p.Cmd.Env = env
 	pipe, err := p.Cmd.StderrPipe()
 	if err != nil {
@@ -45,6 +47,8 @@ func Start(env []string, announce *regexp.Regexp, wait time.Duration, name strin
 			line := sc.Text()
 			p.mu.Lock()
 			p.stderr.WriteString(line + "\n")
+			close(p.written)
+			p.written = make(chan struct{})
 			p.mu.Unlock()
 			if m := announce.FindStringSubmatch(line); m != nil {
 				select {
@@ -73,6 +77,30 @@ func (p *Process) Stderr() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.stderr.String()
+}
+
+// WaitStderr waits at most d until the process has written text to stderr,
+// woken by each line rather than polling; it fails if the process exits first.
+func (p *Process) WaitStderr(text string, d time.Duration) error {
+	deadline := time.After(d)
+	for {
+		p.mu.Lock()
+		seen, written := strings.Contains(p.stderr.String(), text), p.written
+		p.mu.Unlock()
+		if seen {
+			return nil
+		}
+		select {
+		case <-written:
+		case <-p.exited:
+			if strings.Contains(p.Stderr(), text) {
+				return nil
+			}
+			return fmt.Errorf("exited before writing %q to stderr:\n%s", text, p.Stderr())
+		case <-deadline:
+			return fmt.Errorf("%q not in stderr within %s:\n%s", text, d, p.Stderr())
+		}
+	}
 }
 
 // Terminate sends SIGTERM.
