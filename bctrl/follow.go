@@ -29,6 +29,13 @@ type FollowOptions struct {
 	OnUpdate func(inv *Invocation, changed bool)
 }
 
+// WithDefaults returns o with every unset option given its default, so a
+// caller can tell how a follow with o will behave (when it ends, say).
+func (o FollowOptions) WithDefaults() FollowOptions {
+	o.defaults()
+	return o
+}
+
 func (o *FollowOptions) defaults() {
 	if o.Slice <= 0 {
 		o.Slice = 5 * time.Second

@@ -20,8 +20,9 @@ type Validator struct {
 	byProvider map[bctrl.Provider]func() (*jsonval.Validator, error)
 }
 
-// NewValidator prepares the validators of the tool inputs.
-func NewValidator() (*Validator, error) {
+// NewValidator prepares the validators of the tool inputs; each compiles
+// on first use, and a schema that does not compile fails that use.
+func NewValidator() *Validator {
 	v := &Validator{byTool: map[string]func() (*jsonval.Validator, error){}, byProvider: map[bctrl.Provider]func() (*jsonval.Validator, error){}}
 	for _, name := range ToolNames() {
 		file := InputFile(name)
@@ -33,7 +34,7 @@ func NewValidator() (*Validator, error) {
 	for _, p := range []bctrl.Provider{bctrl.ProviderStagehand, bctrl.ProviderBrowserUse} {
 		v.byProvider[p] = sync.OnceValues(func() (*jsonval.Validator, error) { return compileFile(ValidationFile(p)) })
 	}
-	return v, nil
+	return v
 }
 
 func compileFile(name string) (*jsonval.Validator, error) {

@@ -105,27 +105,20 @@ func (d *Deps) callGrace() time.Duration { return orDefault(d.CallGrace, 2500*ti
 
 func (d *Deps) cancelTimeout() time.Duration { return orDefault(d.CancelTimeout, 10*time.Second) }
 
-func (d *Deps) resultBudget() int {
-	if d.ResultBudget <= 0 {
-		return DefaultResultBudget
-	}
-	return d.ResultBudget
-}
+func (d *Deps) resultBudget() int { return orDefault(d.ResultBudget, DefaultResultBudget) }
 
 func (d *Deps) artifactMaxBytes() int64 {
-	if d.ArtifactMaxBytes <= 0 {
-		return DefaultArtifactMaxBytes
-	}
-	return d.ArtifactMaxBytes
+	return orDefault(d.ArtifactMaxBytes, DefaultArtifactMaxBytes)
 }
 
 // followGrace is Follow.Grace with bctrl's default filled in, so the
 // tools know when a follow against a hung API ends.
-func (d *Deps) followGrace() time.Duration { return orDefault(d.Follow.Grace, time.Second) }
+func (d *Deps) followGrace() time.Duration { return d.Follow.WithDefaults().Grace }
 
-func orDefault(d, def time.Duration) time.Duration {
-	if d <= 0 {
+// orDefault is v, or def when v is not positive (unset).
+func orDefault[T ~int | ~int64](v, def T) T {
+	if v <= 0 {
 		return def
 	}
-	return d
+	return v
 }

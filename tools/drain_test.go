@@ -3,14 +3,10 @@ package tools
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/bctrlhq/bctrl-mcp/bctrl"
-	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
-	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -18,43 +14,9 @@ import (
 // wait on a never-ending invocation at once, with the invocation's current
 // state and no error, as a wait that runs out does.
 func TestDrainEndsWaitsWithTheCurrentState(t *testing.T) {
-	sim := bctrlsim.New(bctrlsim.Options{APIKey: testKey, Clock: &bctrlsim.RealClock{Speed: 50}})
-	api := httptest.NewServer(sim)
-	t.Cleanup(api.Close)
-	c, err := bctrl.NewClient(bctrl.WithBaseURL(api.URL), bctrl.WithAPIKey(testKey))
-	if err != nil {
-		t.Fatal(err)
-	}
 	drain := make(chan struct{})
-	s, err := NewServer("bctrl-mcp", "test", Deps{API: c, DefaultSpaceID: testSpace, DefaultRuntimeID: testRuntime, Drain: drain,
-		Follow: bctrl.FollowOptions{Slice: 20 * time.Millisecond}, Heartbeat: 40 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mc, err := client.NewInProcessClient(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = mc.Close() })
-	if err := mc.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	progressed := make(chan struct{}, 1)
-	mc.OnNotification(func(n mcp.JSONRPCNotification) {
-		if n.Method == "notifications/progress" {
-			select {
-			case progressed <- struct{}{}:
-			default:
-			}
-		}
-	})
-	if _, err := mc.Initialize(t.Context(), mcp.InitializeRequest{}); err != nil {
-		t.Fatal(err)
-	}
-	inv, err := c.CreateInvocation(t.Context(), testSpace, testRuntime, &bctrl.CreateInvocationRequest{Provider: bctrl.ProviderStagehand, Input: bctrl.Input{Instruction: "sim:hang"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newHarnessDeps(t, nil, false, func(d *Deps) { d.Drain, d.Heartbeat = drain, 40*time.Millisecond })
+	inv := h.output(h.call("create_invocation", stagehand("sim:hang", 0))).Invocation
 	type answer struct {
 		res *mcp.CallToolResult
 		err error
@@ -65,14 +27,10 @@ func TestDrainEndsWaitsWithTheCurrentState(t *testing.T) {
 		req.Params.Name = "get_invocation"
 		req.Params.Arguments = map[string]any{"invocationId": inv.ID, "waitSeconds": 50}
 		req.Params.Meta = &mcp.Meta{ProgressToken: "drain"}
-		res, err := mc.CallTool(context.WithoutCancel(t.Context()), req)
+		res, err := h.client.CallTool(context.WithoutCancel(t.Context()), req)
 		answered <- answer{res, err}
 	}()
-	select {
-	case <-progressed: // the wait is under way
-	case <-time.After(10 * time.Second):
-		t.Fatal("the wait reported no progress within 10 s")
-	}
+	h.waitFor("progress of the wait", func() bool { return len(h.progress("drain")) > 0 })
 	close(drain)
 	var got answer
 	select {

@@ -34,11 +34,7 @@ func FuzzCreateArguments(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	ts := &toolset{}
-	validator, err := schema.NewValidator()
-	if err != nil {
-		f.Fatal(err)
-	}
-	ts.validator = validator
+	ts.validator = schema.NewValidator()
 	contract, err := apiRequest()
 	if err != nil {
 		f.Fatal(err)

@@ -30,6 +30,8 @@ type harness struct {
 	t      *testing.T
 	client *client.Client
 	sim    *bctrlsim.Simulator
+	// invocations are the operations of the same tools, as tools/tasks uses them.
+	invocations *Invocations
 
 	mu            sync.Mutex
 	notifications []mcp.JSONRPCNotification
@@ -76,10 +78,11 @@ func newHarnessDeps(t *testing.T, api http.Handler, readOnly bool, adjust func(*
 	if adjust != nil {
 		adjust(&deps)
 	}
-	s, err := NewServer("bctrl-mcp", "test", deps)
+	s, invocations, err := NewServerAndInvocations("bctrl-mcp", "test", deps)
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.invocations = invocations
 	// Pinned to the handshake protocol Claude Desktop speaks, so logging behaves as there.
 	mc, err := client.NewInProcessClientWithOptions(s, client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION))
 	if err != nil {
@@ -266,4 +269,15 @@ func distinctMessages(ps []map[string]any) []string {
 
 func stagehand(instruction string, wait int) map[string]any {
 	return map[string]any{"provider": "stagehand", "input": map[string]any{"instruction": instruction}, "waitSeconds": wait}
+}
+
+// contents are the result's content items of type T (images, resource links…), in order.
+func contents[T mcp.Content](res *mcp.CallToolResult) []T {
+	var out []T
+	for _, c := range res.Content {
+		if v, ok := c.(T); ok {
+			out = append(out, v)
+		}
+	}
+	return out
 }

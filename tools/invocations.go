@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/schema"
@@ -13,28 +12,10 @@ import (
 
 // Invocations gives layers that answer outside a tool call (the Tasks
 // extension in tools/tasks) the operations behind the tools, with the same
-// validation, redaction and results.
+// validation, redaction, retry memory and results; NewServerAndInvocations
+// builds it.
 type Invocations struct {
 	ts *toolset
-}
-
-// NewInvocations builds the operations from the same Deps as NewServer.
-func NewInvocations(deps Deps) (*Invocations, error) {
-	if deps.API == nil {
-		return nil, fmt.Errorf("tools: no API client")
-	}
-	if deps.Logger == nil {
-		deps.Logger = slog.New(slog.DiscardHandler)
-	}
-	validator, err := schema.NewValidator()
-	if err != nil {
-		return nil, err
-	}
-	published, err := schema.Published()
-	if err != nil {
-		return nil, err
-	}
-	return &Invocations{ts: &toolset{deps: deps, validator: validator, published: published}}, nil
 }
 
 // ReadOnly reports whether the server may only read invocations (no create, no cancel).

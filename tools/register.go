@@ -19,6 +19,19 @@ const Instructions = "Run durable browser-agent work (Stagehand or browser-use) 
 // NewServer builds the MCP server with the tools and the invocation panel
 // (an MCP Apps view, advertised as an extension) registered.
 func NewServer(name, version string, deps Deps) (*server.MCPServer, error) {
+	s, _, err := NewServerAndInvocations(name, version, deps)
+	return s, err
+}
+
+// NewServerAndInvocations is NewServer plus the Invocations of the same
+// tools, for a layer that answers in front of the server (tools/tasks).
+// Both share one validator and one retry memory, so a create the client
+// gave up on in one path is recognised when it is retried through the other.
+func NewServerAndInvocations(name, version string, deps Deps) (*server.MCPServer, *Invocations, error) {
+	ts, err := newToolset(deps)
+	if err != nil {
+		return nil, nil, err
+	}
 	s := server.NewMCPServer(name, version,
 		server.WithToolCapabilities(false),
 		server.WithResourceCapabilities(false, false),
@@ -27,40 +40,38 @@ func NewServer(name, version string, deps Deps) (*server.MCPServer, error) {
 		server.WithRecovery(),
 		server.WithInstructions(Instructions),
 	)
-	if err := Register(s, deps); err != nil {
-		return nil, err
-	}
+	ts.register(s)
 	panel.Register(s)
-	return s, nil
+	return s, &Invocations{ts: ts}, nil
 }
 
-// Register adds the tools to s (all three, or only get_invocation when
-// deps.ReadOnly) and the resource templates of invocations and run artifacts.
-func Register(s *server.MCPServer, deps Deps) error {
+// newToolset is the one place the tools' shared state is built from Deps.
+func newToolset(deps Deps) (*toolset, error) {
 	if deps.API == nil {
-		return fmt.Errorf("tools: no API client")
+		return nil, fmt.Errorf("tools: no API client")
 	}
 	deps = deps.withDefaults()
-	validator, err := schema.NewValidator()
-	if err != nil {
-		return err
-	}
 	published, err := schema.Published()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	ts := &toolset{deps: deps, validator: validator, published: published}
+	ts := &toolset{deps: deps, validator: schema.NewValidator(), published: published}
 	if deps.APIKeyFingerprint != nil {
 		ts.retries = newRetryMemory(deps.APIKeyFingerprint, time.Now)
 	}
+	return ts, nil
+}
+
+// register adds the tools to s (all three, or only get_invocation when
+// read-only) and the resource templates of invocations and run artifacts.
+func (ts *toolset) register(s *server.MCPServer) {
 	for _, def := range ts.definitions() {
-		if deps.ReadOnly && !readOnlyTool(def.tool) {
+		if ts.deps.ReadOnly && !readOnlyTool(def.tool) {
 			continue
 		}
 		s.AddTool(def.tool, def.handler)
 	}
 	ts.registerResources(s)
-	return nil
 }
 
 // definition is a tool and its handler.

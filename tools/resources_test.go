@@ -17,16 +17,6 @@ func (h *harness) read(uri string) (*mcp.ReadResourceResult, error) {
 	return h.client.ReadResource(h.t.Context(), mcp.ReadResourceRequest{Params: mcp.ReadResourceParams{URI: uri}})
 }
 
-func images(res *mcp.CallToolResult) []mcp.ImageContent {
-	var out []mcp.ImageContent
-	for _, c := range res.Content {
-		if i, ok := c.(mcp.ImageContent); ok {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
 // TestArtifactsAreListedAndReadBack: an invocation that ends with files
 // lists them as resource_links, in structuredContent.artifacts (as the
 // panel reads them) and in the text; the CSV reads back as text, the
@@ -46,7 +36,7 @@ func TestArtifactsAreListedAndReadBack(t *testing.T) {
 		byKind[a.Kind] = a
 	}
 	csv, shot := byKind["download"], byKind["screenshot"]
-	ls := links(res)
+	ls := contents[mcp.ResourceLink](res)
 	if len(ls) != 2 {
 		t.Fatalf("resource links %+v, want 2", ls)
 	}
@@ -63,7 +53,7 @@ func TestArtifactsAreListedAndReadBack(t *testing.T) {
 	if !strings.Contains(body, csv.URI) || !strings.Contains(body, shot.URI) || !strings.Contains(body, "a run may hold several invocations") || !strings.Contains(out.Next, "artifacts") {
 		t.Errorf("text or next do not list the files:\n%s\nnext: %s", body, out.Next)
 	}
-	inline := images(res)
+	inline := contents[mcp.ImageContent](res)
 	if len(inline) != 1 || inline[0].MIMEType != "image/png" {
 		t.Fatalf("inline images %d, want the screenshot", len(inline))
 	}
@@ -97,10 +87,10 @@ func TestArtifactsAreListedAndReadBack(t *testing.T) {
 func TestInlineImagesCountInTheBudget(t *testing.T) {
 	h := newHarnessDeps(t, nil, false, func(d *Deps) { d.ResultBudget = 3000 })
 	res := h.call("create_invocation", stagehand("sim:rows=80 sim:artifacts sim:steps=2", 30))
-	if n := len(images(res)); n != 0 {
+	if n := len(contents[mcp.ImageContent](res)); n != 0 {
 		t.Errorf("%d images inline in a full budget", n)
 	}
-	if n := len(links(res)); n != 3 {
+	if n := len(contents[mcp.ResourceLink](res)); n != 3 {
 		t.Errorf("%d links, want the invocation and two files", n)
 	}
 }
@@ -145,7 +135,7 @@ func TestArtifactWithoutDownloadAddress(t *testing.T) {
 		"contentType": "application/pdf", "sizeBytes": 1200, "createdAt": "2026-11-26T10:00:05Z"}}, 0), false)
 	res := h.call("get_invocation", map[string]any{"invocationId": unknownID})
 	out := h.output(res)
-	if len(out.Artifacts) != 1 || len(links(res)) != 1 || !strings.Contains(text(res), "report.pdf") {
+	if len(out.Artifacts) != 1 || len(contents[mcp.ResourceLink](res)) != 1 || !strings.Contains(text(res), "report.pdf") {
 		t.Fatalf("the file is not listed: %+v\n%s", out.Artifacts, text(res))
 	}
 	_, err := h.read(out.Artifacts[0].URI)

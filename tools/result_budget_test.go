@@ -30,16 +30,6 @@ func answerJSON(t *testing.T, res *mcp.CallToolResult) string {
 	return compactJSON(v)
 }
 
-func links(res *mcp.CallToolResult) []mcp.ResourceLink {
-	var out []mcp.ResourceLink
-	for _, c := range res.Content {
-		if l, ok := c.(mcp.ResourceLink); ok {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 // TestLargeAnswerReachesTheTextWhole: 80 products (about 9 KB) fit the
 // default budget, so the text carries every one of them, and nothing says
 // the answer is "above".
@@ -56,8 +46,8 @@ func TestLargeAnswerReachesTheTextWhole(t *testing.T) {
 			t.Errorf("product %d is missing from the text", i)
 		}
 	}
-	if strings.Contains(out.Next, "above") || !strings.Contains(out.Next, "result.steps[].result") || len(links(res)) != 0 {
-		t.Errorf("next %q, links %v", out.Next, links(res))
+	if strings.Contains(out.Next, "above") || !strings.Contains(out.Next, "result.steps[].result") || len(contents[mcp.ResourceLink](res)) != 0 {
+		t.Errorf("next %q, links %v", out.Next, contents[mcp.ResourceLink](res))
 	}
 	t.Logf("text of an 80-product result: %d bytes", len(text(res)))
 }
@@ -78,7 +68,7 @@ func TestAnswerOverTheBudgetLinksTheWhole(t *testing.T) {
 		t.Errorf("the text should hold the answer's start, say what was left out and keep the next step:\n%s", body)
 	}
 	uri := InvocationURI(out.ID)
-	if ls := links(res); len(ls) != 1 || ls[0].URI != uri || ls[0].MIMEType != "application/json" {
+	if ls := contents[mcp.ResourceLink](res); len(ls) != 1 || ls[0].URI != uri || ls[0].MIMEType != "application/json" {
 		t.Fatalf("links %+v, want one to %s", ls, uri)
 	}
 	if !strings.Contains(out.Next, uri) || strings.Contains(out.Next, "above") {
@@ -113,8 +103,8 @@ func TestHugeAnswerStaysWithinTheDefaultBudget(t *testing.T) {
 	if n := runeCount(text(res)); n > DefaultResultBudget || n < DefaultResultBudget-500 {
 		t.Errorf("text is %d characters, want just under %d", n, DefaultResultBudget)
 	}
-	if len(links(res)) != 1 {
-		t.Errorf("links %v", links(res))
+	if len(contents[mcp.ResourceLink](res)) != 1 {
+		t.Errorf("links %v", contents[mcp.ResourceLink](res))
 	}
 	t.Logf("text of a 2,000-row result: %d bytes", len(text(res)))
 }

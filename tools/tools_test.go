@@ -2,17 +2,14 @@ package tools
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
-	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -292,24 +289,10 @@ func stagehandWith(mut func(map[string]any)) map[string]any {
 // space or runtime: a create that omits an id is an isError that names it
 // and what to do, and nothing reaches bctrl; a create naming both works.
 func TestWithoutDefaultsCallsNameTheirIDs(t *testing.T) {
-	sim := bctrlsim.New(bctrlsim.Options{APIKey: testKey, Clock: &bctrlsim.RealClock{Speed: 50}})
-	srv := httptest.NewServer(sim)
-	t.Cleanup(srv.Close)
-	c, err := bctrl.NewClient(bctrl.WithBaseURL(srv.URL), bctrl.WithAPIKey(testKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := NewServer("t", "t", Deps{API: c})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newHarnessDeps(t, nil, false, func(d *Deps) { d.DefaultSpaceID, d.DefaultRuntimeID = "", "" })
+	sim := h.sim
 	call := func(args map[string]any) (*mcp.CallToolResult, string) {
-		raw, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": map[string]any{"name": "create_invocation", "arguments": args}})
-		resp, ok := s.HandleMessage(t.Context(), raw).(mcp.JSONRPCResponse)
-		if !ok {
-			t.Fatalf("not a result: %+v", resp)
-		}
-		res := resp.Result.(*mcp.CallToolResult)
+		res := h.call("create_invocation", args)
 		return res, text(res)
 	}
 	tests := []struct {

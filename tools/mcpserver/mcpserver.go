@@ -99,11 +99,7 @@ func New(cfg Config) (*tasks.Server, error) {
 		fingerprint := tools.FingerprintAPIKey(cfg.APIKey)
 		deps.APIKeyFingerprint = func(context.Context) string { return fingerprint }
 	}
-	srv, err := tools.NewServer(cfg.Name, cfg.Version, deps)
-	if err != nil {
-		return nil, fmt.Errorf("mcpserver: %w", err)
-	}
-	invocations, err := tools.NewInvocations(deps)
+	srv, invocations, err := tools.NewServerAndInvocations(cfg.Name, cfg.Version, deps)
 	if err != nil {
 		return nil, fmt.Errorf("mcpserver: %w", err)
 	}

@@ -18,11 +18,7 @@ func BenchmarkHandleMessage(b *testing.B) {
 		b.Fatal(err)
 	}
 	deps := tools.Deps{API: client}
-	srv, err := tools.NewServer("bctrl-mcp", "bench", deps)
-	if err != nil {
-		b.Fatal(err)
-	}
-	invs, err := tools.NewInvocations(deps)
+	srv, invs, err := tools.NewServerAndInvocations("bctrl-mcp", "bench", deps)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -47,11 +47,7 @@ func newStack(t *testing.T, readOnly bool) *stack {
 		t.Fatal(err)
 	}
 	deps := tools.Deps{API: client, DefaultSpaceID: testSpace, DefaultRuntimeID: testRuntime, ReadOnly: readOnly}
-	srv, err := tools.NewServer("bctrl-mcp", "test", deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	invs, err := tools.NewInvocations(deps)
+	srv, invs, err := tools.NewServerAndInvocations("bctrl-mcp", "test", deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
@@ -111,7 +113,21 @@ func TestNotificationsCancelled(t *testing.T) {
 // get 429 with Retry-After; other credentials are not affected.
 func TestInFlightLimitPerCredential(t *testing.T) {
 	tt := newTestTools()
-	ts := serve(t, tt, Options{Auth: Auth{Mode: AuthPassthrough}, MaxInFlightPerKey: 2})
+	h, err := New(tt, Options{Auth: Auth{Mode: AuthPassthrough, WithCredential: func(ctx context.Context, c string) context.Context {
+		return context.WithValue(ctx, credentialKey{}, c)
+	}}, MaxInFlightPerKey: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Counts the handler's runs, so the test can tell when every one has
+	// returned: a client sees its stream end before the handler frees its slot.
+	var serving sync.WaitGroup
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		serving.Add(1)
+		defer serving.Done()
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
 	url := ts.URL + "/mcp"
 	a1 := startBlock(t, tt, url, "a1", "key-a")
 	a2 := startBlock(t, tt, url, "a2", "key-a")
@@ -130,8 +146,10 @@ func TestInFlightLimitPerCredential(t *testing.T) {
 	for range 2 {
 		waitFor(t, tt.stopped, "a blocked call ending")
 	}
+	returned := make(chan struct{})
+	go func() { serving.Wait(); close(returned) }()
+	waitFor(t, returned, "the blocked calls' handlers returning")
 	// The slots are free again (the handlers have returned, so the record is clear).
-	h := ts.Config.Handler.(*Handler)
 	if n := h.InFlight(); n != 0 {
 		t.Fatalf("%d requests still recorded", n)
 	}
