@@ -142,20 +142,7 @@ func TestGoSDKClientModern(t *testing.T) {
 		t.Errorf("server info %+v", init.ServerInfo)
 	}
 
-	list, err := session.ListTools(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, tool := range list.Tools {
-		names = append(names, tool.Name)
-		if tool.OutputSchema == nil || tool.Annotations == nil || tool.Annotations.Title == "" {
-			t.Errorf("%s: missing output schema or annotations", tool.Name)
-		}
-	}
-	if strings.Join(names, ",") != "cancel_invocation,create_invocation,get_invocation" {
-		t.Fatalf("tools %v", names)
-	}
+	checkGoSDKToolList(ctx, t, session)
 
 	// create with progress, at three log levels
 	call := func(token, logLevel, tool string, args map[string]any) *sdk.CallToolResult {

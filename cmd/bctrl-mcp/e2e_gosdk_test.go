@@ -66,20 +66,7 @@ func TestGoSDKClient(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	list, err := session.ListTools(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, tool := range list.Tools {
-		names = append(names, tool.Name)
-		if tool.OutputSchema == nil || tool.Annotations == nil || tool.Annotations.Title == "" {
-			t.Errorf("%s: missing output schema or annotations", tool.Name)
-		}
-	}
-	if strings.Join(names, ",") != "cancel_invocation,create_invocation,get_invocation" {
-		t.Fatalf("tools %v", names)
-	}
+	checkGoSDKToolList(ctx, t, session)
 
 	params := &sdk.CallToolParams{Name: "create_invocation", Arguments: map[string]any{
 		"provider": "stagehand", "input": map[string]any{"instruction": "Compare prices sim:steps=5"}, "waitSeconds": 30,
@@ -134,4 +121,24 @@ func structured(t *testing.T, res *sdk.CallToolResult) map[string]any {
 	var out map[string]any
 	_ = json.Unmarshal(raw, &out)
 	return out
+}
+
+// checkGoSDKToolList lists the tools through the Go SDK: the three tools,
+// each with an output schema and a titled annotation.
+func checkGoSDKToolList(ctx context.Context, t *testing.T, session *sdk.ClientSession) {
+	t.Helper()
+	list, err := session.ListTools(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tool := range list.Tools {
+		names = append(names, tool.Name)
+		if tool.OutputSchema == nil || tool.Annotations == nil || tool.Annotations.Title == "" {
+			t.Errorf("%s: missing output schema or annotations", tool.Name)
+		}
+	}
+	if strings.Join(names, ",") != "cancel_invocation,create_invocation,get_invocation" {
+		t.Fatalf("tools %v", names)
+	}
 }
