@@ -44,9 +44,6 @@ var loadContract = sync.OnceValues(func() (*contract, error) {
 	return &contract{request: req, response: resp}, nil
 })
 
-// OpenAPIText returns the embedded OpenAPI document.
-func OpenAPIText() []byte { return openAPIText }
-
 // ContractDocument turns the OpenAPI components into a JSON Schema document
 // whose $defs are the component schemas. Objects that list properties but
 // say nothing of others get additionalProperties: false, so a field the

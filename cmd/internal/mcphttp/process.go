@@ -116,9 +116,6 @@ func (p *Process) Wait(d time.Duration) error {
 	}
 }
 
-// Exited is closed once the process has exited.
-func (p *Process) Exited() <-chan struct{} { return p.exited }
-
 // Kill ends the process at once and waits for it.
 func (p *Process) Kill() {
 	_ = p.Cmd.Process.Kill()
