@@ -369,3 +369,16 @@ func TestIsLoopbackHost(t *testing.T) {
 		}
 	}
 }
+
+// TestIsID: only the canonical form is an id.
+func TestIsID(t *testing.T) {
+	for s, want := range map[string]bool{
+		"5b0c1a2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d": true, "5B0C1A2E-3D4F-4A5B-8C6D-7E8F9A0B1C2D": true,
+		"{5b0c1a2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d}": false, "urn:uuid:5b0c1a2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d": false,
+		"5b0c1a2e3d4f4a5b8c6d7e8f9a0b1c2d": false, "": false, "not-a-uuid": false,
+	} {
+		if got := IsID(s); got != want {
+			t.Errorf("IsID(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

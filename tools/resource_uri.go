@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/google/uuid"
+	"github.com/bctrlhq/bctrl-mcp/bctrl"
 )
 
 // The resource templates (PRODUCT.md §7).
@@ -38,7 +38,7 @@ func parseInvocationURI(uri string) (string, bool) {
 		return "", false
 	}
 	id, err := url.PathUnescape(rest)
-	return id, err == nil && len(id) == 36 && uuid.Validate(id) == nil
+	return id, err == nil && bctrl.IsID(id)
 }
 
 // parseArtifactURI returns the run and artifact ids of an artifact
@@ -52,7 +52,7 @@ func parseArtifactURI(uri string) (runID, artifactID string, ok bool) {
 	}
 	run, err1 := url.PathUnescape(parts[0])
 	id, err2 := url.PathUnescape(parts[2])
-	if err1 != nil || err2 != nil || len(run) != 36 || uuid.Validate(run) != nil || !plainID(id) {
+	if err1 != nil || err2 != nil || !bctrl.IsID(run) || !plainID(id) {
 		return "", "", false
 	}
 	return run, id, true

@@ -13,7 +13,6 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
-	"github.com/google/uuid"
 )
 
 // buildVersion is set with -ldflags "-X main.buildVersion=v1.2.3".
@@ -131,8 +130,8 @@ func (c *config) check() error {
 	// The defaults are optional (PRODUCT.md §3): without them each
 	// create_invocation names its spaceId and runtimeId.
 	for _, id := range []struct{ name, value string }{{"BCTRL_SPACE_ID / --space-id", c.spaceID}, {"BCTRL_RUNTIME_ID / --runtime-id", c.runtimeID}} {
-		if id.value != "" && uuid.Validate(id.value) != nil {
-			return fmt.Errorf("%s %q is not a uuid", id.name, id.value)
+		if id.value != "" && !bctrl.IsID(id.value) {
+			return fmt.Errorf("%s %q is not a uuid (36 characters, such as 5b0c1a2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d)", id.name, id.value)
 		}
 	}
 	return nil

@@ -23,6 +23,7 @@ func TestConfigErrorsExitTwo(t *testing.T) {
 		{"no key", nil, map[string]string{"BCTRL_SPACE_ID": space, "BCTRL_RUNTIME_ID": rt}, "BCTRL_API_KEY is not set"},
 		{"bad space", nil, map[string]string{"BCTRL_API_KEY": "k", "BCTRL_SPACE_ID": "growth", "BCTRL_RUNTIME_ID": rt}, "not a uuid"},
 		{"bad runtime", nil, map[string]string{"BCTRL_API_KEY": "k", "BCTRL_SPACE_ID": space, "BCTRL_RUNTIME_ID": "rt-1"}, "not a uuid"},
+		{"braced space", nil, map[string]string{"BCTRL_API_KEY": "k", "BCTRL_SPACE_ID": "{" + space + "}", "BCTRL_RUNTIME_ID": rt}, "not a uuid"},
 		{"plain http", []string{"--base-url", "http://api.bctrl.ai"}, map[string]string{"BCTRL_API_KEY": "k", "BCTRL_SPACE_ID": space, "BCTRL_RUNTIME_ID": rt}, "plain http"},
 		{"bad bool", nil, map[string]string{"BCTRL_READ_ONLY": "sure"}, "BCTRL_READ_ONLY"},
 		{"bad level", []string{"--log-level", "loud"}, map[string]string{"BCTRL_SIMULATE": "1"}, "log-level"},

@@ -9,7 +9,6 @@ import (
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/tools/era"
-	"github.com/google/uuid"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -94,7 +93,7 @@ func taskID(req request) (string, mcp.JSONRPCMessage) {
 	if json.Unmarshal(req.Params, &p) != nil || p.TaskID == "" {
 		return "", errorResponse(req.ID, mcp.INVALID_PARAMS, req.Method+": params.taskId is required: the taskId of a task create_invocation returned", nil)
 	}
-	if _, err := uuid.Parse(p.TaskID); err != nil || len(p.TaskID) != 36 {
+	if !bctrl.IsID(p.TaskID) {
 		return "", errorResponse(req.ID, mcp.INVALID_PARAMS, fmt.Sprintf("Failed to retrieve task: task not found (%q is not a task id of this server)", era.Clip(p.TaskID, 64)), nil)
 	}
 	return p.TaskID, nil
