@@ -1,5 +1,5 @@
 // Command packaging builds the release's Claude Desktop bundles and its MCP
-// registry entry; .goreleaser.yaml and .ci/release run it, go test checks
+// registry entry; .ci/goreleaser.yaml and .ci/release run it, go test checks
 // what it checks in CI. It is not part of the product.
 //
 //	go run ./cmd/internal/packaging mcpb --binary PATH --goos OS --goarch ARCH --version V --out DIR

@@ -16,7 +16,7 @@ var releaseVersion = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9
 // platform is one target of the release.
 type platform struct{ goos, goarch string }
 
-// platforms are the five release targets; .goreleaser.yaml builds the same.
+// platforms are the five release targets; .ci/goreleaser.yaml builds the same.
 var platforms = []platform{{"darwin", "arm64"}, {"darwin", "amd64"}, {"linux", "amd64"}, {"linux", "arm64"}, {"windows", "amd64"}}
 
 // mcpbPlatform is the platform name Claude Desktop uses for a GOOS.

@@ -358,7 +358,7 @@ func TestModuleIsGoInstallable(t *testing.T) {
 	}
 }
 
-// TestGoReleaserConfigMatchesThePackaging keeps .goreleaser.yaml and this
+// TestGoReleaserConfigMatchesThePackaging keeps .ci/goreleaser.yaml and this
 // tool in step: the same five targets, static and reproducible flags, the
 // version in the binary, a bundle per target, checksums over the bundles.
 func TestGoReleaserConfigMatchesThePackaging(t *testing.T) {
@@ -387,7 +387,7 @@ func TestGoReleaserConfigMatchesThePackaging(t *testing.T) {
 			} `yaml:"extra_files"`
 		} `yaml:"checksum"`
 	}
-	if err := yaml.Unmarshal(readRoot(t, ".goreleaser.yaml"), &cfg); err != nil {
+	if err := yaml.Unmarshal(readRoot(t, ".ci/goreleaser.yaml"), &cfg); err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Version != 2 || len(cfg.Builds) != 1 || len(cfg.Archives) != 1 {
