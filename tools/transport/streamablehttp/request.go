@@ -1,6 +1,7 @@
 package streamablehttp
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -63,15 +64,36 @@ func (h *Handler) serveRequest(w *recorder, r *http.Request, entry *accessEntry,
 	}
 }
 
-// errorCode is the code of an error answer, 0 for a result.
+// errorCode is the code of an error answer, 0 for a result. It reads the
+// members in order and stops at "result", so a large result (a whole
+// answer, inline images) is not decoded a second time only to find no code.
 func errorCode(answer []byte) int {
-	var m struct {
-		Error *struct {
-			Code int `json:"code"`
-		} `json:"error"`
-	}
-	if json.Unmarshal(answer, &m) != nil || m.Error == nil {
+	dec := json.NewDecoder(bytes.NewReader(answer))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return 0
 	}
-	return m.Error.Code
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return 0
+		}
+		switch key {
+		case "result":
+			return 0
+		case "error":
+			var e struct {
+				Code int `json:"code"`
+			}
+			if dec.Decode(&e) != nil {
+				return 0
+			}
+			return e.Code
+		default:
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return 0
+			}
+		}
+	}
+	return 0
 }
