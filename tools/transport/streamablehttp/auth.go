@@ -52,8 +52,19 @@ type caller struct {
 	credential string
 }
 
+// gate checks callers against an Auth. The access token's digest is
+// computed once here rather than on every request.
+type gate struct {
+	Auth
+	tokenDigest [sha256.Size]byte
+}
+
+func newGate(a Auth) gate {
+	return gate{Auth: a, tokenDigest: sha256.Sum256([]byte(a.Token))}
+}
+
 // authenticate checks r's credentials.
-func (a Auth) authenticate(r *http.Request) (caller, error) {
+func (a gate) authenticate(r *http.Request) (caller, error) {
 	if a.Mode == AuthNone {
 		return caller{key: "anonymous"}, nil
 	}
@@ -65,8 +76,8 @@ func (a Auth) authenticate(r *http.Request) (caller, error) {
 	case AuthToken:
 		// Comparing digests keeps the time independent of where, and
 		// whether in length, the tokens differ.
-		got, want := sha256.Sum256([]byte(token)), sha256.Sum256([]byte(a.Token))
-		if a.Token == "" || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+		got := sha256.Sum256([]byte(token))
+		if a.Token == "" || subtle.ConstantTimeCompare(got[:], a.tokenDigest[:]) != 1 {
 			return caller{}, errBadCredential
 		}
 		return caller{key: "token"}, nil

@@ -21,6 +21,7 @@ import (
 type Handler struct {
 	srv      jsonrpc.Server
 	opts     Options
+	gate     gate
 	origins  origins
 	inflight *inflight
 	draining atomic.Bool
@@ -46,7 +47,7 @@ func New(srv jsonrpc.Server, opts Options) (*Handler, error) {
 	default:
 		return nil, fmt.Errorf("streamablehttp: unknown auth mode %d", opts.Auth.Mode)
 	}
-	return &Handler{srv: srv, opts: opts, origins: o, inflight: newInflight()}, nil
+	return &Handler{srv: srv, opts: opts, gate: newGate(opts.Auth), origins: o, inflight: newInflight()}, nil
 }
 
 // SetDraining marks the server as shutting down: /readyz answers 503 and
@@ -104,7 +105,7 @@ func (h *Handler) serveEndpoint(w *recorder, r *http.Request, entry *accessEntry
 			fmt.Sprintf("Method %s not allowed: this server is stateless, with no session and no standalone stream; POST each JSON-RPC message", r.Method), nil)
 		return
 	}
-	who, err := h.opts.Auth.authenticate(r)
+	who, err := h.gate.authenticate(r)
 	if err != nil {
 		w.Header().Set("WWW-Authenticate", challenge(err))
 		writeError(w, http.StatusUnauthorized, jsonrpc.ID{}, mcp.INVALID_REQUEST, "Unauthorized: "+err.Error(), nil)
