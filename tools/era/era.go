@@ -7,6 +7,10 @@
 // v1.2.1 serves a _meta version it does not know but that sorts before
 // 2026-07-28 as a legacy request, and passes an unknown log level through;
 // the specification asks for -32022 and -32602. Check closes both gaps.
+//
+// It also names the methods of the Tasks extension, a 2026-07-28
+// extension: the tasks layer serves them and the HTTP transport checks
+// their Mcp-Name header, and this leaf is what both import.
 package era
 
 import (
@@ -17,6 +21,19 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 )
+
+// The Tasks extension's methods (io.modelcontextprotocol/tasks). Each
+// names its task by params.taskId.
+const (
+	TasksGet    = "tasks/get"
+	TasksUpdate = "tasks/update"
+	TasksCancel = "tasks/cancel"
+)
+
+// IsTasksMethod reports whether method is one of the Tasks extension's.
+func IsTasksMethod(method string) bool {
+	return method == TasksGet || method == TasksUpdate || method == TasksCancel
+}
 
 // logLevels are the levels of the logging utility (RFC 5424 names).
 var logLevels = []string{"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"}

@@ -10,6 +10,7 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
+	"github.com/bctrlhq/bctrl-mcp/tools/era"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 	"go.uber.org/goleak"
@@ -128,7 +129,7 @@ func (s *stack) createTask(instruction string) map[string]any {
 // getTask calls tasks/get.
 func (s *stack) getTask(id any) map[string]any {
 	s.t.Helper()
-	return s.result(methodGet, map[string]any{"taskId": id, "_meta": meta(true)})
+	return s.result(era.TasksGet, map[string]any{"taskId": id, "_meta": meta(true)})
 }
 
 // wire encodes a response as a transport would and decodes it again.

@@ -60,12 +60,12 @@ func (s *Server) serveTaskMethod(ctx context.Context, req request) mcp.JSONRPCMe
 		return bad
 	}
 	switch req.Method {
-	case methodCancel:
+	case era.TasksCancel:
 		if _, err := s.invs.Cancel(ctx, id); err != nil && !endedAlready(err) {
 			return apiError(req, err)
 		}
 		return response(req.ID, s.envelope(string(mcp.ResultTypeComplete)))
-	case methodUpdate:
+	case era.TasksUpdate:
 		// Our tasks never ask for input, so there is nothing to update; the
 		// task must exist all the same.
 		if _, err := s.invs.Get(ctx, id); err != nil {

@@ -15,13 +15,6 @@ import (
 // ExtensionID identifies the Tasks extension.
 const ExtensionID = "io.modelcontextprotocol/tasks"
 
-// The extension's methods.
-const (
-	methodGet    = "tasks/get"
-	methodUpdate = "tasks/update"
-	methodCancel = "tasks/cancel"
-)
-
 // Options configures New.
 type Options struct {
 	// Invocations backs the tasks. Nil, or read-only, turns the extension off.
@@ -77,7 +70,7 @@ func (s *Server) HandleMessage(ctx context.Context, message json.RawMessage) mcp
 	}
 	if s.invs != nil {
 		switch {
-		case req.Method == methodGet || req.Method == methodUpdate || req.Method == methodCancel:
+		case era.IsTasksMethod(req.Method):
 			if !meta.Modern || !meta.Declares(ExtensionID) {
 				return missingExtension(req)
 			}

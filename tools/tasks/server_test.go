@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
+	"github.com/bctrlhq/bctrl-mcp/tools/era"
 )
 
 // TestTaskFollowsTheInvocation: create as task → working with the
@@ -69,7 +70,7 @@ func TestEndedInvocationsMapToTaskStatuses(t *testing.T) {
 	for i, c := range cases {
 		ids[i] = s.createTask(c.instruction)["taskId"]
 	}
-	if ack := s.result(methodCancel, map[string]any{"taskId": ids[2], "_meta": meta(true)}); ack["resultType"] != "complete" {
+	if ack := s.result(era.TasksCancel, map[string]any{"taskId": ids[2], "_meta": meta(true)}); ack["resultType"] != "complete" {
 		t.Fatalf("tasks/cancel: %v", ack)
 	}
 	s.clock.Advance(10 * step)
@@ -96,7 +97,7 @@ func TestEndedInvocationsMapToTaskStatuses(t *testing.T) {
 func TestCancelAcknowledgesThenTheTaskEndsCancelled(t *testing.T) {
 	s := newStack(t, false)
 	id := s.createTask("sim:hang")["taskId"]
-	ack := s.result(methodCancel, map[string]any{"taskId": id, "_meta": meta(true)})
+	ack := s.result(era.TasksCancel, map[string]any{"taskId": id, "_meta": meta(true)})
 	delete(ack, "_meta")
 	if !reflect.DeepEqual(ack, map[string]any{"resultType": "complete"}) {
 		t.Fatalf("tasks/cancel must answer an empty result: %v", ack)
@@ -109,7 +110,7 @@ func TestCancelAcknowledgesThenTheTaskEndsCancelled(t *testing.T) {
 		t.Fatalf("after the cancel took effect: %v", got)
 	}
 	// Cancelling an ended task is acknowledged and changes nothing.
-	s.result(methodCancel, map[string]any{"taskId": id, "_meta": meta(true)})
+	s.result(era.TasksCancel, map[string]any{"taskId": id, "_meta": meta(true)})
 	if got := s.getTask(id); got["status"] != "cancelled" {
 		t.Fatalf("after a second cancel: %v", got)
 	}
@@ -120,7 +121,7 @@ func TestUpdateAcknowledgesAndIgnores(t *testing.T) {
 	s := newStack(t, false)
 	id := s.createTask("sim:steps=3")["taskId"]
 	before := s.getTask(id)
-	ack := s.result(methodUpdate, map[string]any{"taskId": id, "_meta": meta(true),
+	ack := s.result(era.TasksUpdate, map[string]any{"taskId": id, "_meta": meta(true),
 		"inputResponses": map[string]any{"name": map[string]any{"action": "accept", "content": map[string]any{"x": 1}}}})
 	if ack["resultType"] != "complete" || len(ack) != 2 {
 		t.Fatalf("tasks/update: %v", ack)
@@ -134,7 +135,7 @@ func TestUpdateAcknowledgesAndIgnores(t *testing.T) {
 // a uuid bctrl does not know, for each method.
 func TestUnknownTaskIDsAreInvalidParams(t *testing.T) {
 	s := newStack(t, false)
-	for _, method := range []string{methodGet, methodCancel, methodUpdate} {
+	for _, method := range []string{era.TasksGet, era.TasksCancel, era.TasksUpdate} {
 		for _, id := range []any{"not-a-task", "../../v1/invocations", 42, nil, strings.Repeat("a", 5000), "a" + strings.Repeat("é", 60)} {
 			before := s.sim.Requests()
 			e := s.errorOf(method, map[string]any{"taskId": id, "_meta": meta(true)})
@@ -161,7 +162,7 @@ func TestTasksMethodsNeedTheExtension(t *testing.T) {
 	legacyDeclaring := meta(true)
 	legacyDeclaring["io.modelcontextprotocol/protocolVersion"] = "2025-11-25"
 	before := s.sim.Requests()
-	for _, method := range []string{methodGet, methodCancel, methodUpdate} {
+	for _, method := range []string{era.TasksGet, era.TasksCancel, era.TasksUpdate} {
 		for name, params := range map[string]map[string]any{
 			"modern without the extension": {"taskId": id, "_meta": meta(false)},
 			"legacy":                       {"taskId": id},
@@ -287,7 +288,7 @@ func TestReadOnlyServesNoTasks(t *testing.T) {
 	if extensions, _ := caps["extensions"].(map[string]any); extensions[ExtensionID] != nil {
 		t.Errorf("read-only discover advertises the tasks extension: %v", caps)
 	}
-	for _, method := range []string{methodGet, methodCancel, methodUpdate} {
+	for _, method := range []string{era.TasksGet, era.TasksCancel, era.TasksUpdate} {
 		if e := s.errorOf(method, map[string]any{"taskId": unknownID, "_meta": meta(true)}); code(e) != -32601 {
 			t.Errorf("read-only %s: %v", method, e)
 		}
@@ -306,7 +307,7 @@ func TestEraErrorsComeFirst(t *testing.T) {
 	s := newStack(t, false)
 	old := meta(true)
 	old["io.modelcontextprotocol/protocolVersion"] = "2026-01-01"
-	e := s.errorOf(methodGet, map[string]any{"taskId": unknownID, "_meta": old})
+	e := s.errorOf(era.TasksGet, map[string]any{"taskId": unknownID, "_meta": old})
 	data, _ := e["data"].(map[string]any)
 	if code(e) != -32022 || data["requested"] != "2026-01-01" || !strings.Contains(mustJSON(t, data["supported"]), "2026-07-28") {
 		t.Fatalf("tasks/get at 2026-01-01: %v", e)

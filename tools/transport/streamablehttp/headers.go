@@ -7,12 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	protocol "github.com/bctrlhq/bctrl-mcp/tools/era"
+	"github.com/bctrlhq/bctrl-mcp/tools/era"
 	"github.com/mark3labs/mcp-go/mcp"
 )
-
-// Methods of the Tasks extension whose Mcp-Name is the task id.
-var taskMethods = []string{"tasks/get", "tasks/update", "tasks/cancel"}
 
 // rpcError is an error answered before the message reaches the server.
 type rpcError struct {
@@ -23,7 +20,7 @@ type rpcError struct {
 }
 
 // era is what a POST says about its protocol era.
-type era struct {
+type postEra struct {
 	modern        bool
 	headerVersion string // MCP-Protocol-Version, "" when absent
 	metaVersion   string // params._meta protocol version, "" when absent
@@ -31,9 +28,9 @@ type era struct {
 
 // readEra reads the era from the header and a request's or notification's
 // params: modern when either names 2026-07-28 or later.
-func readEra(h http.Header, params json.RawMessage) era {
-	e := era{headerVersion: strings.TrimSpace(h.Get(mcp.HeaderProtocolVersion))}
-	e.metaVersion = protocol.ParseParams(params).Version
+func readEra(h http.Header, params json.RawMessage) postEra {
+	e := postEra{headerVersion: strings.TrimSpace(h.Get(mcp.HeaderProtocolVersion))}
+	e.metaVersion = era.ParseParams(params).Version
 	// A header alone makes a request modern only when it names a revision
 	// (a date): "not-a-version" sorts after 2026-07-28 but is no revision.
 	e.modern = mcp.IsModernProtocol(e.metaVersion) || (isRevision(e.headerVersion) && mcp.IsModernProtocol(e.headerVersion))
@@ -56,7 +53,7 @@ func isRevision(v string) bool {
 // checkLegacyVersion checks the MCP-Protocol-Version header of a request of
 // an earlier era: absent (2025-03-26 clients send none) or a version this
 // server implements. initialize negotiates the version itself.
-func checkLegacyVersion(e era, method string) *rpcError {
+func checkLegacyVersion(e postEra, method string) *rpcError {
 	supported := mcp.ValidProtocolVersions
 	if e.headerVersion == "" || method == string(mcp.MethodInitialize) || slices.Contains(supported, e.headerVersion) {
 		return nil
@@ -71,7 +68,7 @@ func checkLegacyVersion(e era, method string) *rpcError {
 // _meta version, Mcp-Method must equal the method, and Mcp-Name the name,
 // uri or task id the method carries. These run for every method, including
 // those a layer in front of mcp-go answers itself.
-func checkModernHeaders(e era, h http.Header, method string, params json.RawMessage) *rpcError {
+func checkModernHeaders(e postEra, h http.Header, method string, params json.RawMessage) *rpcError {
 	mismatch := func(format string, args ...any) *rpcError {
 		return &rpcError{status: http.StatusBadRequest, code: mcp.HEADER_MISMATCH, message: "Header mismatch: " + fmt.Sprintf(format, args...)}
 	}
@@ -87,7 +84,7 @@ func checkModernHeaders(e era, h http.Header, method string, params json.RawMess
 	if err := mcp.ValidateStandardHeaders(h.Get, e.metaVersion, mcp.MCPMethod(method), params); err != nil {
 		return mismatch("%v", err)
 	}
-	if !slices.Contains(taskMethods, method) {
+	if !era.IsTasksMethod(method) { // the Tasks extension's Mcp-Name is the task id
 		return nil
 	}
 	// mcp-go does not know the Tasks extension's rule: Mcp-Name is the task id.
@@ -120,4 +117,4 @@ func modernStatus(code int) int {
 }
 
 // clip shortens an echoed value for an error message.
-func clip(s string) string { return protocol.Clip(s, 80) }
+func clip(s string) string { return era.Clip(s, 80) }
