@@ -19,7 +19,7 @@ type rpcError struct {
 	data    any
 }
 
-// era is what a POST says about its protocol era.
+// postEra is what a POST says about its protocol era.
 type postEra struct {
 	modern        bool
 	headerVersion string // MCP-Protocol-Version, "" when absent
