@@ -55,3 +55,17 @@ func TestClassifyCancelled(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyKeepsParams: a request's and a notification's params come
+// back as sent, so that a transport does not decode the line again.
+func TestClassifyKeepsParams(t *testing.T) {
+	for line, want := range map[string]string{
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"a":[1, 2]}}}`: `{"name":"x","arguments":{"a":[1, 2]}}`,
+		`{"jsonrpc":"2.0","method":"notifications/progress","params":{"progress":1}}`:                   `{"progress":1}`,
+		`{"jsonrpc":"2.0","id":1,"method":"ping"}`:                                                      ``,
+	} {
+		if m := Classify([]byte(line)); string(m.Params) != want {
+			t.Errorf("%s: params %s, want %s", line, m.Params, want)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
 )
 
 // TestLegacyClientsAreServedWithoutSessions: a 2025-11-25 client's
@@ -113,5 +115,38 @@ func TestLegacyProtocolVersionHeader(t *testing.T) {
 	r := post(t, url, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, map[string]string{"MCP-Protocol-Version": "2025-06-18"})
 	if r.status != 200 || r.last().Result == nil {
 		t.Errorf("2025-06-18: %d %s", r.status, r.raw)
+	}
+}
+
+// TestReadEra: a POST is modern when its _meta version, or a header naming
+// a revision, is 2026-07-28 or later; a _meta version that is not a string
+// counts as absent.
+func TestReadEra(t *testing.T) {
+	body := func(version string) []byte {
+		return []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":` + version + `}}}`)
+	}
+	tests := []struct {
+		name   string
+		header string
+		body   []byte
+		want   postEra
+	}{
+		{"modern _meta", "", body(`"2026-07-28"`), postEra{modern: true, metaVersion: "2026-07-28"}},
+		{"legacy _meta", "", body(`"2025-11-25"`), postEra{metaVersion: "2025-11-25"}},
+		{"_meta version not a string", "", body(`20260728`), postEra{}},
+		{"_meta version null", "", body(`null`), postEra{}},
+		{"_meta not an object", "", []byte(`{"jsonrpc":"2.0","method":"x","params":{"_meta":7}}`), postEra{}},
+		{"modern header alone", "2026-07-28", []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`), postEra{modern: true, headerVersion: "2026-07-28"}},
+		{"header that is no revision", " not-a-version ", []byte(`{}`), postEra{headerVersion: "not-a-version"}},
+		{"not JSON", "", []byte(`{`), postEra{}},
+	}
+	for _, tt := range tests {
+		h := http.Header{}
+		if tt.header != "" {
+			h.Set("MCP-Protocol-Version", tt.header)
+		}
+		if got := readEra(h, jsonrpc.Classify(tt.body).Params); got != tt.want {
+			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
+		}
 	}
 }
