@@ -16,12 +16,25 @@ type outputFields struct {
 	Artifacts      []Artifact `json:"artifacts,omitempty"`
 }
 
+// ownKeys are the JSON names of outputFields.
+var ownKeys = []string{"terminal", "next", "idempotencyKey", "artifacts"}
+
 // MarshalJSON writes the invocation (with the fields a newer API added, see
-// bctrl.Invocation.MarshalJSON) and the output's own fields as one object.
-// Without it the embedded invocation's MarshalJSON would stand for the
-// whole output and drop terminal and next.
+// bctrl.Invocation.MarshalJSON) and the output's own fields as one object,
+// the own fields last. Without it the embedded invocation's MarshalJSON
+// would stand for the whole output and drop terminal and next.
 func (o InvocationOutput) MarshalJSON() ([]byte, error) {
-	inv, err := json.Marshal(o.Invocation)
+	inv := o.Invocation
+	for _, k := range ownKeys {
+		if _, clash := inv.Extra[k]; clash {
+			inv.Extra = maps.Clone(inv.Extra) // the caller's map stays as it is
+			for _, k := range ownKeys {
+				delete(inv.Extra, k)
+			}
+			break
+		}
+	}
+	head, err := json.Marshal(inv)
 	if err != nil {
 		return nil, err
 	}
@@ -29,15 +42,14 @@ func (o InvocationOutput) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var merged, extra map[string]json.RawMessage
-	if err := json.Unmarshal(inv, &merged); err != nil {
-		return nil, err
+	// Both are JSON objects; own always has terminal and next, so it is never {}.
+	if string(head) == "{}" {
+		return own, nil
 	}
-	if err := json.Unmarshal(own, &extra); err != nil {
-		return nil, err
-	}
-	maps.Copy(merged, extra)
-	return json.Marshal(merged)
+	out := make([]byte, 0, len(head)+len(own))
+	out = append(out, head[:len(head)-1]...)
+	out = append(out, ',')
+	return append(out, own[1:]...), nil
 }
 
 // UnmarshalJSON reads both halves from one object. The output's own field
@@ -51,7 +63,7 @@ func (o *InvocationOutput) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &inv); err != nil {
 		return err
 	}
-	for _, k := range []string{"terminal", "next", "idempotencyKey", "artifacts"} {
+	for _, k := range ownKeys {
 		delete(inv.Extra, k)
 	}
 	if len(inv.Extra) == 0 {

@@ -29,6 +29,9 @@ func TestOutputKeepsEveryFieldThroughJSON(t *testing.T) {
 	if strings.Count(string(raw), `"next"`) != 1 {
 		t.Errorf("next written twice: %s", raw)
 	}
+	if _, kept := out.Extra["next"]; !kept {
+		t.Error("encoding changed the caller's Extra")
+	}
 	var back InvocationOutput
 	if err := json.Unmarshal(raw, &back); err != nil {
 		t.Fatal(err)
@@ -40,5 +43,20 @@ func TestOutputKeepsEveryFieldThroughJSON(t *testing.T) {
 	again, _ := json.Marshal(back)
 	if string(again) != string(raw) {
 		t.Errorf("encoded again\n%s\nfirst\n%s", again, raw)
+	}
+}
+
+// BenchmarkOutputMarshal is the encoding every tool result pays for its
+// structuredContent.
+func BenchmarkOutputMarshal(b *testing.B) {
+	inv := fullInvocation()
+	inv.Extra = map[string]json.RawMessage{"billing": json.RawMessage(`{"credits":3}`)}
+	out := InvocationOutput{Invocation: inv, Terminal: true, Next: "nothing", IdempotencyKey: "k",
+		Artifacts: []Artifact{{ID: "a1", RunID: "r", Name: "shot.png", URI: "bctrl://runs/r/artifacts/a1"}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(out); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
