@@ -167,6 +167,24 @@ func TestToolsLogThroughTheRedactor(t *testing.T) {
 	}
 }
 
+// TestInvocationsLogThroughTheRedactor: the operations the tasks layer
+// uses log through the redactor too, whatever logger they are given.
+func TestInvocationsLogThroughTheRedactor(t *testing.T) {
+	var buf bytes.Buffer
+	c, err := bctrl.NewClient(bctrl.WithAPIKey(testKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, invs, err := NewServerAndInvocations("bctrl-mcp", "test", Deps{API: c, Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	invs.ts.deps.Logger.Info("x", "apiKey", "SECRET-invocations")
+	if strings.Contains(buf.String(), "SECRET-") || !strings.Contains(buf.String(), redacted) {
+		t.Errorf("log %q", buf.String())
+	}
+}
+
 // BenchmarkRedactInvocation is the redaction every result pays: a scan of
 // the JSON for an invocation without secrets, a full walk for one with
 // secrets in every part.

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bctrlhq/bctrl-mcp/tools/tasks"
 )
 
 const (
@@ -50,6 +52,38 @@ func (a *recordingAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(`{"id":"` + invID + `","status":"queued"}`))
 }
 
+// setHold has the API hold creates (or not) until the client gives up.
+func (a *recordingAPI) setHold(hold bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.hold = hold
+}
+
+// abandon sends msg with ctx while api holds creates, and gives up on it
+// (cancels its context) once the create has reached the API.
+func abandon(t *testing.T, s *tasks.Server, api *recordingAPI, ctx context.Context, msg json.RawMessage) {
+	t.Helper()
+	api.setHold(true)
+	defer api.setHold(false)
+	ctx, giveUp := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.HandleMessage(ctx, msg)
+	}()
+	select {
+	case <-api.held:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the create never reached the API")
+	}
+	giveUp()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the abandoned create did not return")
+	}
+}
+
 func (a *recordingAPI) created() []post {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -76,27 +110,7 @@ func TestPerRequestKeys(t *testing.T) {
 	const keyA, keyB = "bctrl_user_A", "bctrl_user_B"
 
 	// User A's create is held by the API until A gives up.
-	api.hold = true
-	ctxA, giveUp := context.WithCancel(WithAPIKey(t.Context(), keyA))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.HandleMessage(ctxA, createCall("a1"))
-	}()
-	select {
-	case <-api.held:
-	case <-time.After(10 * time.Second):
-		t.Fatal("user A's create never reached the API")
-	}
-	giveUp()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("user A's abandoned create did not return")
-	}
-	api.mu.Lock()
-	api.hold = false
-	api.mu.Unlock()
+	abandon(t, s, api, WithAPIKey(t.Context(), keyA), createCall("a1"))
 
 	// The same create from user B, then from A again.
 	for _, c := range []struct{ id, key string }{{"b1", keyB}, {"a2", keyA}} {
