@@ -12,6 +12,7 @@ import (
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
 	"github.com/bctrlhq/bctrl-mcp/tools/panel"
+	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -157,15 +158,19 @@ func (h *handler) relay(w http.ResponseWriter, r *http.Request) {
 		ID     json.RawMessage `json:"id"`
 		Method string          `json:"method"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil || len(req.ID) == 0 {
+	if err := json.Unmarshal(body, &req); err != nil {
+		http.Error(w, "preview: send one JSON-RPC request", http.StatusBadRequest)
+		return
+	}
+	id, err := jsonrpc.ParseID(req.ID)
+	if err != nil {
 		http.Error(w, "preview: send one JSON-RPC request", http.StatusBadRequest)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	if !relayed[req.Method] {
-		_ = json.NewEncoder(w).Encode(map[string]any{"jsonrpc": "2.0", "id": req.ID, "error": map[string]any{
-			"code": mcp.METHOD_NOT_FOUND, "message": "the preview relays only tools/list, resources/list, tools/call and resources/read, not " + req.Method,
-		}})
+		_, _ = w.Write(jsonrpc.ErrorResponse(id, mcp.METHOD_NOT_FOUND,
+			"the preview relays only tools/list, resources/list, tools/call and resources/read, not "+req.Method, nil))
 		return
 	}
 	_ = json.NewEncoder(w).Encode(h.srv.HandleMessage(r.Context(), body))

@@ -127,7 +127,8 @@ func TestRelayRefusesWhatAPageShouldNotSend(t *testing.T) {
 		{"rebound DNS name", "POST", list, map[string]string{"Content-Type": "application/json", "Host": "evil.example:" + port}, http.StatusMisdirectedRequest, ""},
 		{"too large", "POST", `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"x":"` + strings.Repeat("a", maxRelayBody) + `"}}`, jsonHeader, http.StatusRequestEntityTooLarge, ""},
 		{"notification", "POST", `{"jsonrpc":"2.0","method":"notifications/initialized"}`, jsonHeader, http.StatusBadRequest, ""},
-		{"other method", "POST", `{"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"debug"}}`, jsonHeader, http.StatusOK, `"code":-32601`},
+		{"null id", "POST", `{"jsonrpc":"2.0","id":null,"method":"tools/list"}`, jsonHeader, http.StatusBadRequest, ""},
+		{"other method", "POST", `{"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"debug"}}`, jsonHeader, http.StatusOK, `"id":1,"error":{"code":-32601`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
