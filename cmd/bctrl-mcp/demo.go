@@ -10,8 +10,6 @@ import (
 	"sync"
 
 	"github.com/bctrlhq/bctrl-mcp/bctrl"
-	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
-	"github.com/bctrlhq/bctrl-mcp/tools/mcpserver"
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/jsonrpc"
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
 	"github.com/mark3labs/mcp-go/client"
@@ -31,21 +29,12 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return exitUsage
 	}
 	out := &lockedWriter{w: stdout}
-	// Built the way serve builds it, simulator included, so the demo runs
-	// the same layers a client reaches.
-	srvCfg, stopSim, err := serverConfig(config{simulate: true, spaceID: bctrlsim.SeedSpaceID, runtimeID: bctrlsim.SeedRuntimeID},
-		demoSpeed, slog.New(slog.DiscardHandler))
+	srv, simURL, stopSim, err := simulatedServer(demoSpeed, slog.New(slog.DiscardHandler))
 	if err != nil {
 		fmt.Fprintf(stderr, "bctrl-mcp demo: %v\n", err)
 		return 1
 	}
 	defer stopSim()
-	srv, err := mcpserver.New(srvCfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "bctrl-mcp demo: %v\n", err)
-		return 1
-	}
-	simURL := srvCfg.BaseURL
 	c, stop, err := pipeClient(ctx, srv, out)
 	if err != nil {
 		fmt.Fprintf(stderr, "bctrl-mcp demo: %v\n", err)

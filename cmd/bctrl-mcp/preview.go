@@ -7,9 +7,7 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
-	"github.com/bctrlhq/bctrl-mcp/tools/mcpserver"
 	"github.com/bctrlhq/bctrl-mcp/tools/panel/preview"
 )
 
@@ -44,19 +42,13 @@ func previewCmd(ctx context.Context, args []string, stderr io.Writer) int {
 	if err := preview.CheckAddr(*addr); err != nil {
 		return configError(stderr, err)
 	}
-	// Built the way serve builds it, so the page reaches the same layers a client does.
 	logger := tools.RedactingLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	srvCfg, stopSim, err := serverConfig(config{simulate: true, spaceID: bctrlsim.SeedSpaceID, runtimeID: bctrlsim.SeedRuntimeID}, *speed, logger)
+	srv, _, stopSim, err := simulatedServer(*speed, logger)
 	if err != nil {
 		fmt.Fprintf(stderr, "bctrl-mcp preview: %v\n", err)
 		return 1
 	}
 	defer stopSim()
-	srv, err := mcpserver.New(srvCfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "bctrl-mcp preview: %v\n", err)
-		return 1
-	}
 	err = preview.Serve(ctx, preview.Options{Addr: *addr, Server: srv, Speed: *speed, Log: stderr})
 	if err != nil {
 		fmt.Fprintf(stderr, "bctrl-mcp %v\n", err)

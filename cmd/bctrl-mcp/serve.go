@@ -14,6 +14,7 @@ import (
 	"github.com/bctrlhq/bctrl-mcp/bctrl/bctrlsim"
 	"github.com/bctrlhq/bctrl-mcp/tools"
 	"github.com/bctrlhq/bctrl-mcp/tools/mcpserver"
+	"github.com/bctrlhq/bctrl-mcp/tools/tasks"
 	"github.com/bctrlhq/bctrl-mcp/tools/transport/stdio"
 )
 
@@ -90,6 +91,23 @@ func serverConfig(cfg config, speed float64, logger *slog.Logger) (mcpserver.Con
 	// Refresh once per simulated step so every step is reported.
 	out.Follow.Slice = bctrlsim.FollowSlice(time.Second, speed)
 	return out, stop, nil
+}
+
+// simulatedServer builds the server as serve --simulate does (the built-in
+// simulator at speed, its seeded space and runtime as defaults), for demo
+// and preview, which then reach the same layers a client does. It returns
+// the simulator's URL and a stop that ends the simulator.
+func simulatedServer(speed float64, logger *slog.Logger) (*tasks.Server, string, func(), error) {
+	cfg, stop, err := serverConfig(config{simulate: true, spaceID: bctrlsim.SeedSpaceID, runtimeID: bctrlsim.SeedRuntimeID}, speed, logger)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	srv, err := mcpserver.New(cfg)
+	if err != nil {
+		stop()
+		return nil, "", nil, err
+	}
+	return srv, cfg.BaseURL, stop, nil
 }
 
 // configError prints a one-line configuration error and returns the usage exit code.
